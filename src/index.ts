@@ -1,0 +1,5 @@
+import { imageFilePlugin } from './jupyter/plugins/imageFilePlugin';
+import { viewerPlugin } from './jupyter/plugins/viewerPlugin';
+import { widgetPlugin } from './jupyter/plugins/widgetPlugin';
+
+export default [widgetPlugin, viewerPlugin, imageFilePlugin];

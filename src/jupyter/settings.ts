@@ -1,0 +1,25 @@
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { DEFAULT_PAN_ZOOM, PanZoomOptions } from '../viewer/tools/panZoom';
+
+/** SegLab's user settings (schema/plugin.json), kept current as the user edits them. */
+export interface SegLabSettings {
+  openImageFiles: boolean;
+  panZoom: PanZoomOptions;
+}
+
+let current: SegLabSettings = { openImageFiles: true, panZoom: { ...DEFAULT_PAN_ZOOM } };
+
+export function currentSettings(): SegLabSettings {
+  return current;
+}
+
+export function applySettings(settings: ISettingRegistry.ISettings): void {
+  const get = <T>(key: string, fallback: T) => (settings.get(key).composite as T | undefined) ?? fallback;
+  current = {
+    openImageFiles: get('openImageFiles', true),
+    panZoom: {
+      wheelZoomFactor: get('wheelZoomFactor', DEFAULT_PAN_ZOOM.wheelZoomFactor),
+      keyPanStep: get('keyPanStep', DEFAULT_PAN_ZOOM.keyPanStep)
+    }
+  };
+}

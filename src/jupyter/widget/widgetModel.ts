@@ -1,0 +1,75 @@
+import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
+import { ISignal, Signal } from '@lumino/signaling';
+import { JSONObject } from '@lumino/coreutils';
+import { ViewerModel } from '../../viewer/model/viewerModel';
+import { openPanel } from '../panels';
+import { PROTOCOL_VERSION } from '../protocol';
+import { MODULE_NAME, MODULE_VERSION } from '../version';
+import { KernelBridge } from './kernelBridge';
+
+export interface StatusMessage {
+  text: string;
+  isError: boolean;
+}
+
+/**
+ * The browser side of a kernel `seglab.Viewer`. It owns one ViewerModel shared by every view
+ * of the widget (notebook outputs, main-area panels), so they all show the same state.
+ */
+export class SegLabViewerModel extends DOMWidgetModel {
+  static serializers: ISerializers = { ...DOMWidgetModel.serializers };
+  static model_name = 'SegLabViewerModel';
+  static model_module = MODULE_NAME;
+  static model_module_version = MODULE_VERSION;
+  static view_name = 'SegLabViewerView';
+  static view_module = MODULE_NAME;
+  static view_module_version = MODULE_VERSION;
+
+  viewer!: ViewerModel;
+  private bridge!: KernelBridge;
+  private _status!: Signal<SegLabViewerModel, StatusMessage>;
+
+  defaults(): any {
+    return {
+      ...super.defaults(),
+      _model_name: SegLabViewerModel.model_name,
+      _model_module: MODULE_NAME,
+      _model_module_version: MODULE_VERSION,
+      _view_name: SegLabViewerModel.view_name,
+      _view_module: MODULE_NAME,
+      _view_module_version: MODULE_VERSION,
+      protocol_version: PROTOCOL_VERSION,
+      layer_specs: []
+    };
+  }
+
+  initialize(attributes: any, options: any): void {
+    super.initialize(attributes, options);
+    this.viewer = new ViewerModel();
+    this._status = new Signal(this);
+    this.bridge = new KernelBridge(this.viewer, (content, buffers) => this.send(content as JSONObject, {}, buffers), {
+      openPanel: title => {
+        if (!openPanel(this.viewer, title ?? 'SegLab viewer')) {
+          this._status.emit({ text: 'cannot open a panel here (not running in JupyterLab)', isError: true });
+        }
+      },
+      problem: text => this._status.emit({ text, isError: true }),
+      progress: (name, fraction) =>
+        this._status.emit({ text: fraction < 1 ? `receiving ${name}: ${Math.round(fraction * 100)}%` : '', isError: false })
+    });
+    this.on('msg:custom', (content: unknown, buffers: DataView[]) => this.bridge.handle(content, buffers));
+    if (this.get('protocol_version') !== PROTOCOL_VERSION) {
+      this._status.emit({
+        text: `the kernel speaks SegLab protocol ${this.get('protocol_version')}, this frontend ${PROTOCOL_VERSION}: upgrade the older side`,
+        isError: true
+      });
+    }
+    // A fresh frontend model (first display or page reload) holds no pixels: ask for them.
+    this.bridge.hello();
+  }
+
+  /** Status-line messages for the views (transfer progress, protocol problems). */
+  get status(): ISignal<SegLabViewerModel, StatusMessage> {
+    return this._status;
+  }
+}

@@ -1,0 +1,213 @@
+import { NDArray } from '../../core/ndarray';
+import { CanvasSize } from '../model/camera';
+import { ImageLayer } from '../model/imageLayer';
+import { ViewerModel } from '../model/viewerModel';
+import { IMAGE_VERTEX_SHADER, imageFragmentShader } from './shaders';
+import { SamplerKind, textureFormatFor, tileGrid } from './textureFormats';
+
+interface Tile {
+  row: number;
+  col: number;
+  rows: number;
+  cols: number;
+  texture: WebGLTexture;
+}
+
+interface LayerTextures {
+  data: NDArray;
+  rgb: boolean;
+  sampler: SamplerKind;
+  channels: number;
+  tiles: Tile[];
+}
+
+interface Program {
+  program: WebGLProgram;
+  uniforms: Record<string, WebGLUniformLocation | null>;
+}
+
+const UNIFORMS = ['u_tileOrigin', 'u_tileSize', 'u_center', 'u_zoom', 'u_canvas', 'u_texture', 'u_contrast', 'u_opacity'];
+
+export class RendererError extends Error {}
+
+/**
+ * Draws a ViewerModel's image layers with WebGL2. Each layer's pixels live in GPU textures of
+ * at most `maxTile` texels a side (so images larger than the GPU's texture limit still show),
+ * uploaded once per data change; a frame only sets uniforms and draws one quad per tile.
+ */
+export class ImageRenderer {
+  private readonly gl: WebGL2RenderingContext;
+  private readonly programs = new Map<string, Program>();
+  private readonly textures = new Map<string, LayerTextures>();
+  private readonly quad: WebGLVertexArrayObject;
+  private readonly maxTile: number;
+
+  constructor(readonly canvas: HTMLCanvasElement) {
+    const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
+    if (!gl) {
+      throw new RendererError('this browser offers no WebGL2 context, which the SegLab viewer needs');
+    }
+    this.gl = gl;
+    this.maxTile = Math.min(4096, gl.getParameter(gl.MAX_TEXTURE_SIZE) as number);
+    this.quad = this.createQuad();
+  }
+
+  render(model: ViewerModel, size: CanvasSize, devicePixelRatio: number): void {
+    const gl = this.gl;
+    const width = Math.max(1, Math.round(size.width * devicePixelRatio));
+    const height = Math.max(1, Math.round(size.height * devicePixelRatio));
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    gl.viewport(0, 0, width, height);
+    gl.clearColor(0, 0, 0, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    gl.enable(gl.BLEND);
+    // Translucent blending as napari's default; alpha is straight (not premultiplied).
+    gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+    this.dropTexturesOfRemovedLayers(model);
+    const { center, zoom } = model.camera;
+    for (const layer of model.layers) {
+      if (!layer.visible) {
+        continue;
+      }
+      const textures = this.texturesFor(layer);
+      const program = this.programFor(textures.sampler, textures.channels);
+      gl.useProgram(program.program);
+      const u = program.uniforms;
+      // Uniforms in device pixels so the image is sharp on HiDPI screens.
+      gl.uniform2f(u.u_center, center.col, center.row);
+      gl.uniform1f(u.u_zoom, zoom * devicePixelRatio);
+      gl.uniform2f(u.u_canvas, width, height);
+      const [lo, hi] = layer.contrastLimits;
+      gl.uniform2f(u.u_contrast, lo, hi);
+      gl.uniform1f(u.u_opacity, 1);
+      gl.uniform1i(u.u_texture, 0);
+      gl.bindVertexArray(this.quad);
+      gl.activeTexture(gl.TEXTURE0);
+      for (const tile of textures.tiles) {
+        gl.bindTexture(gl.TEXTURE_2D, tile.texture);
+        gl.uniform2f(u.u_tileOrigin, tile.col, tile.row);
+        gl.uniform2f(u.u_tileSize, tile.cols, tile.rows);
+        gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+      }
+    }
+    gl.bindVertexArray(null);
+  }
+
+  dispose(): void {
+    for (const id of [...this.textures.keys()]) {
+      this.deleteTextures(id);
+    }
+    for (const p of this.programs.values()) {
+      this.gl.deleteProgram(p.program);
+    }
+    this.programs.clear();
+    this.gl.deleteVertexArray(this.quad);
+  }
+
+  private texturesFor(layer: ImageLayer): LayerTextures {
+    const cached = this.textures.get(layer.id);
+    if (cached && cached.data === layer.data && cached.rgb === layer.rgb) {
+      return cached;
+    }
+    this.deleteTextures(layer.id);
+    const gl = this.gl;
+    const fmt = textureFormatFor(layer.data, layer.rgb);
+    const { rows, cols } = layer.extent;
+    const tiles: Tile[] = [];
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    // Row length/skip let each tile upload straight out of the full row-major array, no copies.
+    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, cols);
+    for (const t of tileGrid(rows, cols, this.maxTile)) {
+      const texture = gl.createTexture();
+      if (!texture) {
+        throw new RendererError('could not allocate a WebGL texture (out of GPU memory?)');
+      }
+      gl.bindTexture(gl.TEXTURE_2D, texture);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+      gl.pixelStorei(gl.UNPACK_SKIP_ROWS, t.row);
+      gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, t.col);
+      gl.texImage2D(gl.TEXTURE_2D, 0, fmt.internalFormat, t.cols, t.rows, 0, fmt.format, fmt.type, fmt.pixels as ArrayBufferView);
+      tiles.push({ ...t, texture });
+    }
+    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, 0);
+    gl.pixelStorei(gl.UNPACK_SKIP_ROWS, 0);
+    gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, 0);
+    const entry = { data: layer.data, rgb: layer.rgb, sampler: fmt.sampler, channels: fmt.channels, tiles };
+    this.textures.set(layer.id, entry);
+    return entry;
+  }
+
+  private dropTexturesOfRemovedLayers(model: ViewerModel): void {
+    const alive = new Set(model.layers.map(l => l.id));
+    for (const id of [...this.textures.keys()]) {
+      if (!alive.has(id)) {
+        this.deleteTextures(id);
+      }
+    }
+  }
+
+  private deleteTextures(id: string): void {
+    const entry = this.textures.get(id);
+    if (entry) {
+      for (const tile of entry.tiles) {
+        this.gl.deleteTexture(tile.texture);
+      }
+      this.textures.delete(id);
+    }
+  }
+
+  private programFor(sampler: SamplerKind, channels: number): Program {
+    const key = `${sampler}:${channels}`;
+    let program = this.programs.get(key);
+    if (!program) {
+      program = this.compile(IMAGE_VERTEX_SHADER, imageFragmentShader(sampler, channels));
+      this.programs.set(key, program);
+    }
+    return program;
+  }
+
+  private compile(vertexSource: string, fragmentSource: string): Program {
+    const gl = this.gl;
+    const shader = (type: number, source: string) => {
+      const s = gl.createShader(type)!;
+      gl.shaderSource(s, source);
+      gl.compileShader(s);
+      if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) {
+        throw new RendererError(`shader compilation failed: ${gl.getShaderInfoLog(s)}`);
+      }
+      return s;
+    };
+    const program = gl.createProgram()!;
+    gl.attachShader(program, shader(gl.VERTEX_SHADER, vertexSource));
+    gl.attachShader(program, shader(gl.FRAGMENT_SHADER, fragmentSource));
+    gl.bindAttribLocation(program, 0, 'a_unit');
+    gl.linkProgram(program);
+    if (!gl.getProgramParameter(program, gl.LINK_STATUS)) {
+      throw new RendererError(`shader link failed: ${gl.getProgramInfoLog(program)}`);
+    }
+    const uniforms: Program['uniforms'] = {};
+    for (const name of UNIFORMS) {
+      uniforms[name] = gl.getUniformLocation(program, name);
+    }
+    return { program, uniforms };
+  }
+
+  private createQuad(): WebGLVertexArrayObject {
+    const gl = this.gl;
+    const vao = gl.createVertexArray()!;
+    gl.bindVertexArray(vao);
+    const buffer = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    gl.bindVertexArray(null);
+    return vao;
+  }
+}
