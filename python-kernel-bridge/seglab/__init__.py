@@ -1,0 +1,17 @@
+"""SegLab: a napari-style microscopy image viewer for JupyterLab.
+
+``Viewer`` is an ipywidget; its frontend lives in the ``seglab`` labextension.
+"""
+
+from typing import Dict, List
+
+from .layers import ImageLayer, LayerList
+from .viewer import Viewer
+
+__version__ = "0.1.0"
+__all__ = ["Viewer", "ImageLayer", "LayerList", "__version__"]
+
+
+def _jupyter_labextension_paths() -> List[Dict[str, str]]:
+    """Where JupyterLab finds the prebuilt frontend extension."""
+    return [{"src": "labextension", "dest": "seglab"}]

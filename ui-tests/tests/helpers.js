@@ -1,0 +1,160 @@
+// Small helpers to drive the real JupyterLab: open notebooks, run cells, read outputs, and
+// read what the SegLab viewer shows (its status line and the pixels on screen).
+const { expect } = require('@playwright/test');
+const { PNG } = require('pngjs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const repo = path.resolve(__dirname, '..', '..');
+const python = process.env.SEGLAB_PYTHON || path.join(repo, '.venv', 'bin', 'python');
+
+async function waitForLab(page) {
+  await page.waitForFunction(() => window.jupyterapp && window.jupyterapp.shell, null, { timeout: 120000 });
+  await page.locator('#jp-main-dock-panel').waitFor();
+}
+
+async function openNotebook(page, notebookPath) {
+  await page.goto(`/lab/tree/${notebookPath}`);
+  await waitForLab(page);
+  await page.waitForFunction(
+    () => {
+      const w = window.jupyterapp.shell.currentWidget;
+      const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+      return kernel && kernel.status === 'idle' && w.content && w.content.widgets.length > 0;
+    },
+    null,
+    { timeout: 120000 }
+  );
+}
+
+/** Runs cell `index` of the current notebook and returns its text output. */
+async function runCell(page, index) {
+  return page.evaluate(async i => {
+    // Notebook commands act on the active notebook: bring it back if a panel took focus.
+    const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.hasClass('jp-NotebookPanel'));
+    window.jupyterapp.shell.activateById(panel.id);
+    panel.content.activeCellIndex = i;
+    await window.jupyterapp.commands.execute('notebook:run-cell');
+    const model = panel.content.widgets[i].model;
+    // run-cell resolves when the reply came; outputs are complete by then.
+    return model.outputs
+      .toJSON()
+      .map(o => {
+        if (o.output_type === 'stream') return Array.isArray(o.text) ? o.text.join('') : o.text;
+        if (o.output_type === 'error') return `ERROR ${o.ename}: ${o.evalue}`;
+        const data = o.data || {};
+        const text = data['text/plain'];
+        return text ? (Array.isArray(text) ? text.join('') : text) : '';
+      })
+      .join('');
+  }, index);
+}
+
+/** Appends a code cell with `code` to the current notebook, runs it and returns its output. */
+async function runCode(page, code) {
+  const index = await page.evaluate(code => {
+    const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.hasClass('jp-NotebookPanel'));
+    window.jupyterapp.shell.activateById(panel.id);
+    const notebook = panel.content;
+    notebook.activeCellIndex = notebook.widgets.length - 1;
+    return window.jupyterapp.commands.execute('notebook:insert-cell-below').then(() => {
+      notebook.activeCell.model.sharedModel.setSource(code);
+      return notebook.activeCellIndex;
+    });
+  }, code);
+  const out = await runCell(page, index);
+  expect(out, `cell failed:\n${code}`).not.toContain('ERROR ');
+  return out;
+}
+
+/** The output area of cell `index`. */
+function cellOutput(page, index) {
+  return page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell').nth(index).locator('.jp-OutputArea');
+}
+
+/**
+ * Hovers the integer page pixel (x, y) at its centre and returns what the viewer's status line
+ * says is there: the data pixel and each layer's value.
+ */
+async function readoutAt(page, viewer, x, y) {
+  await page.mouse.move(x + 0.5, y + 0.5);
+  const text = (await viewer.locator('.jp-SegLab-statusCursor').textContent()) || '';
+  const m = /^\[(-?\d+), (-?\d+)\]/.exec(text);
+  if (!m) {
+    // Empty when the pointer is not over the canvas (e.g. the point is scrolled out of view).
+    if (text === '') return { row: NaN, col: NaN, values: {} };
+    throw new Error(`unexpected status text ${JSON.stringify(text)}`);
+  }
+  const values = {};
+  for (const part of text.split('  ').slice(1)) {
+    const idx = part.lastIndexOf(': ');
+    values[part.slice(0, idx)] = part.slice(idx + 2);
+  }
+  return { row: Number(m[1]), col: Number(m[2]), values };
+}
+
+async function screenshotPixels(page) {
+  return PNG.sync.read(await page.screenshot());
+}
+
+function pixelAt(png, x, y) {
+  const i = (y * png.width + x) * 4;
+  return [png.data[i], png.data[i + 1], png.data[i + 2]];
+}
+
+/**
+ * For page pixels inside the viewer whose whole 3×3 neighbourhood lies in one data pixel (so
+ * no sub-pixel blending can blur the answer), returns readout and screen colour together.
+ */
+async function sampleInteriorPixels(page, viewer, layerName, count = 16) {
+  const box = await canvasBox(viewer);
+  const png = await screenshotPixels(page);
+  const samples = [];
+  const grid = Math.ceil(Math.sqrt(count * 3));
+  for (let gy = 1; gy < grid && samples.length < count; gy++) {
+    for (let gx = 1; gx < grid && samples.length < count; gx++) {
+      const x = Math.round(box.x + (box.width * gx) / grid);
+      const y = Math.round(box.y + (box.height * gy) / grid);
+      const centre = await readoutAt(page, viewer, x, y);
+      if (!(layerName in centre.values)) continue;
+      const a = await readoutAt(page, viewer, x - 1, y - 1);
+      const b = await readoutAt(page, viewer, x + 1, y + 1);
+      if (a.row !== centre.row || a.col !== centre.col || b.row !== centre.row || b.col !== centre.col) continue;
+      samples.push({ x, y, row: centre.row, col: centre.col, value: centre.values[layerName], rgb: pixelAt(png, x, y) });
+    }
+  }
+  return samples;
+}
+
+/** Scrolls the viewer's canvas into view and returns its page box (outputs move as cells run). */
+async function canvasBox(viewer) {
+  const host = viewer.locator('.jp-SegLab-canvasHost');
+  await host.scrollIntoViewIfNeeded();
+  return host.boundingBox();
+}
+
+/** The grey level SegLab's shader should produce for `v` with contrast limits [lo, hi]. */
+function expectedGray(v, lo, hi) {
+  return Math.round(Math.min(1, Math.max(0, (v - lo) / (hi - lo))) * 255);
+}
+
+/** Runs Python (the project's venv) as an independent reference, returns stdout. */
+function pythonReference(code) {
+  return execFileSync(python, ['-c', code], { encoding: 'utf-8', env: process.env });
+}
+
+module.exports = {
+  waitForLab,
+  openNotebook,
+  runCell,
+  runCode,
+  cellOutput,
+  readoutAt,
+  sampleInteriorPixels,
+  canvasBox,
+  screenshotPixels,
+  pixelAt,
+  expectedGray,
+  pythonReference,
+  repo
+};
