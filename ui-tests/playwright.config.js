@@ -7,12 +7,15 @@ const chromium = require('./chromium');
 
 const repo = path.resolve(__dirname, '..');
 const port = Number(process.env.SEGLAB_TEST_PORT || 8891);
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seglab-ui-'));
+// Workers load this file again: they must reuse the root of the server the main process started.
+const root = process.env.SEGLAB_TEST_ROOT || fs.mkdtempSync(path.join(os.tmpdir(), 'seglab-ui-'));
 const dataDir = path.resolve(process.env.SEGLAB_DATA || path.join(repo, '..', 'shared', 'data'));
 const jupyter = process.env.SEGLAB_JUPYTER || path.join(repo, '.venv', 'bin', 'jupyter');
 
 // The server root holds a copy of examples/ so the tests never write into the repository.
-fs.cpSync(path.join(repo, 'examples'), path.join(root, 'examples'), { recursive: true });
+if (!fs.existsSync(path.join(root, 'examples'))) {
+  fs.cpSync(path.join(repo, 'examples'), path.join(root, 'examples'), { recursive: true });
+}
 fs.mkdirSync(path.join(root, 'settings'), { recursive: true });
 process.env.SEGLAB_TEST_ROOT = root;
 process.env.SEGLAB_DATA = dataDir;

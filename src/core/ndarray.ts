@@ -58,6 +58,11 @@ export function ndarrayFromBuffer(
       `expected ${expected} bytes for ${dtype} ${JSON.stringify(dims)}, got ${byteLength}`
     );
   }
+  if (byteOffset < 0 || byteOffset + byteLength > buffer.byteLength) {
+    throw new ArrayFormatError(
+      `byte range [${byteOffset}, ${byteOffset + byteLength}) lies outside a buffer of ${buffer.byteLength} bytes`
+    );
+  }
   if (byteOffset % bytesPerElement(dtype) !== 0) {
     // Typed arrays need aligned offsets; copy once rather than fail.
     const copy = buffer.slice(byteOffset, byteOffset + byteLength);

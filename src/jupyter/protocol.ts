@@ -93,7 +93,12 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
     case 'layer-data': {
       expectBuffers(0);
       const layer = validateLayerDescriptor(msg.layer);
-      const transfer = validateTransferHeader(msg.transfer, MAX_ARRAY_BYTES);
+      let transfer: TransferHeader;
+      try {
+        transfer = validateTransferHeader(msg.transfer, MAX_ARRAY_BYTES);
+      } catch (err) {
+        throw new ProtocolError(`transfer: ${(err as Error).message}`);
+      }
       const expected = sizeOf(layer.shape) * bytesPerElement(layer.dtype);
       if (transfer.nbytes !== expected) {
         throw new ProtocolError(`layer ${layer.id}: transfer of ${transfer.nbytes} bytes, expected ${expected}`);
@@ -122,6 +127,7 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
       if (msg.title !== undefined && msg.title !== null) requireString(msg, 'title', MAX_NAME_LENGTH);
       return msg as unknown as KernelMessage;
     case 'error':
+      expectBuffers(0);
       requireString(msg, 'message', 10000);
       return msg as unknown as KernelMessage;
     default:

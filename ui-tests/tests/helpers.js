@@ -14,11 +14,16 @@ async function waitForLab(page) {
 }
 
 async function openNotebook(page, notebookPath) {
-  await page.goto(`/lab/tree/${notebookPath}`);
+  // ?reset: start from an empty workspace, not the tabs an earlier test left open.
+  await page.goto(`/lab/tree/${notebookPath}?reset`);
   await waitForLab(page);
+  // Cells run in this notebook from now on, whatever panel has focus.
+  await page.evaluate(p => (window.__seglabNotebookPath = p), notebookPath);
   await page.waitForFunction(
     () => {
-      const w = window.jupyterapp.shell.currentWidget;
+      const w = [...window.jupyterapp.shell.widgets('main')].find(
+        w => w.hasClass('jp-NotebookPanel') && w.context.path === window.__seglabNotebookPath
+      );
       const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
       return kernel && kernel.status === 'idle' && w.content && w.content.widgets.length > 0;
     },
@@ -31,7 +36,9 @@ async function openNotebook(page, notebookPath) {
 async function runCell(page, index) {
   return page.evaluate(async i => {
     // Notebook commands act on the active notebook: bring it back if a panel took focus.
-    const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.hasClass('jp-NotebookPanel'));
+    const panel = [...window.jupyterapp.shell.widgets('main')].find(
+      w => w.hasClass('jp-NotebookPanel') && w.context.path === window.__seglabNotebookPath
+    );
     window.jupyterapp.shell.activateById(panel.id);
     panel.content.activeCellIndex = i;
     await window.jupyterapp.commands.execute('notebook:run-cell');
@@ -52,8 +59,19 @@ async function runCell(page, index) {
 
 /** Appends a code cell with `code` to the current notebook, runs it and returns its output. */
 async function runCode(page, code) {
+  return (await runCodeWithIndex(page, code)).output;
+}
+
+/** As runCode, but returns the new cell's index (to find its output area). */
+async function runCodeIndex(page, code) {
+  return (await runCodeWithIndex(page, code)).index;
+}
+
+async function runCodeWithIndex(page, code) {
   const index = await page.evaluate(code => {
-    const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.hasClass('jp-NotebookPanel'));
+    const panel = [...window.jupyterapp.shell.widgets('main')].find(
+      w => w.hasClass('jp-NotebookPanel') && w.context.path === window.__seglabNotebookPath
+    );
     window.jupyterapp.shell.activateById(panel.id);
     const notebook = panel.content;
     notebook.activeCellIndex = notebook.widgets.length - 1;
@@ -64,7 +82,7 @@ async function runCode(page, code) {
   }, code);
   const out = await runCell(page, index);
   expect(out, `cell failed:\n${code}`).not.toContain('ERROR ');
-  return out;
+  return { output: out, index };
 }
 
 /** The output area of cell `index`. */
@@ -148,6 +166,7 @@ module.exports = {
   openNotebook,
   runCell,
   runCode,
+  runCodeIndex,
   cellOutput,
   readoutAt,
   sampleInteriorPixels,
@@ -158,3 +177,28 @@ module.exports = {
   pythonReference,
   repo
 };
+
+/** Puts a file on the Jupyter server through the contents REST API (as an upload would). */
+async function uploadFile(page, serverPath, bytes) {
+  const response = await page.request.put(`/api/contents/${serverPath}`, {
+    data: { type: 'file', format: 'base64', content: Buffer.from(bytes).toString('base64') }
+  });
+  expect(response.ok(), `upload of ${serverPath}`).toBeTruthy();
+}
+
+/** Creates an empty notebook on the server and opens it. */
+async function openNewNotebook(page, serverPath) {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } },
+    cells: [{ cell_type: 'code', id: 'first', metadata: {}, source: 'import numpy as np\nfrom seglab import Viewer', outputs: [], execution_count: null }]
+  };
+  const response = await page.request.put(`/api/contents/${serverPath}`, { data: { type: 'notebook', format: 'json', content: notebook } });
+  expect(response.ok()).toBeTruthy();
+  await openNotebook(page, serverPath);
+  await runCell(page, 0);
+}
+
+module.exports.uploadFile = uploadFile;
+module.exports.openNewNotebook = openNewNotebook;

@@ -13,6 +13,19 @@ export interface StatusMessage {
 }
 
 /**
+ * JupyterLab's websocket serializer (services/kernel/serialize) measures a view by its
+ * byteLength but copies its whole underlying ArrayBuffer, so a chunk that is a window into a
+ * larger array overflows the message ("offset is out of bounds"). Views that do not cover
+ * their whole buffer are therefore sent as their own copy (one chunk, at most 9 MiB, at a time).
+ */
+function standalone(view: ArrayBufferView): ArrayBufferView {
+  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) {
+    return view;
+  }
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
+}
+
+/**
  * The browser side of a kernel `seglab.Viewer`. It owns one ViewerModel shared by every view
  * of the widget (notebook outputs, main-area panels), so they all show the same state.
  */
@@ -47,7 +60,7 @@ export class SegLabViewerModel extends DOMWidgetModel {
     super.initialize(attributes, options);
     this.viewer = new ViewerModel();
     this._status = new Signal(this);
-    this.bridge = new KernelBridge(this.viewer, (content, buffers) => this.send(content as JSONObject, {}, buffers), {
+    this.bridge = new KernelBridge(this.viewer, (content, buffers) => this.send(content as JSONObject, {}, buffers?.map(standalone)), {
       openPanel: title => {
         if (!openPanel(this.viewer, title ?? 'SegLab viewer')) {
           this._status.emit({ text: 'cannot open a panel here (not running in JupyterLab)', isError: true });

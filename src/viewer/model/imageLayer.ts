@@ -56,7 +56,10 @@ export class ImageLayer {
     this._name = options.name;
     this._rgb = validateImageArray(data, options.rgb);
     this._data = data;
-    this._contrastLimits = options.contrastLimits ?? this.defaultContrastLimits(data);
+    this._contrastLimits = this.defaultContrastLimits(data);
+    if (options.contrastLimits) {
+      this.contrastLimits = options.contrastLimits; // the setter validates
+    }
   }
 
   /** 'data' when pixels changed (textures must be re-uploaded), 'display' for everything else. */
@@ -104,10 +107,10 @@ export class ImageLayer {
     this._changed.emit('display');
   }
 
-  /** Replaces the pixels; contrast limits are recomputed only if the dtype changed. */
+  /** Replaces the pixels; contrast limits are recomputed only if the dtype or RGB-ness changed. */
   setData(data: NDArray, rgb?: boolean): void {
     const isRgb = validateImageArray(data, rgb);
-    const dtypeChanged = data.dtype !== this._data.dtype;
+    const dtypeChanged = data.dtype !== this._data.dtype || isRgb !== this._rgb;
     this._data = data;
     this._rgb = isRgb;
     if (dtypeChanged) {

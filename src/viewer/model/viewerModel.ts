@@ -43,7 +43,10 @@ export class ViewerModel {
   }
 
   addImage(data: NDArray, options: AddImageOptions = {}): ImageLayer {
-    const id = options.id ?? `layer-${++nextLayerNumber}`;
+    let id = options.id;
+    while (id === undefined || (options.id === undefined && this.getLayer(id))) {
+      id = `layer-${++nextLayerNumber}`; // skip numbers an explicit id already took
+    }
     if (this.getLayer(id)) {
       throw new Error(`a layer with id ${id} already exists`);
     }
