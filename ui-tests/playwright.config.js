@@ -12,9 +12,12 @@ const root = process.env.SEGLAB_TEST_ROOT || fs.mkdtempSync(path.join(os.tmpdir(
 const dataDir = path.resolve(process.env.SEGLAB_DATA || path.join(repo, '..', 'shared', 'data'));
 const jupyter = process.env.SEGLAB_JUPYTER || path.join(repo, '.venv', 'bin', 'jupyter');
 
-// The server root holds a copy of examples/ so the tests never write into the repository.
-if (!fs.existsSync(path.join(root, 'examples'))) {
-  fs.cpSync(path.join(repo, 'examples'), path.join(root, 'examples'), { recursive: true });
+// The served folder holds a copy of examples/ so the tests never write into the repository.
+// Settings and workspaces live beside it, not in it: a folder appearing in the file browser
+// mid-test would shift the rows a test is about to double-click.
+const served = path.join(root, 'files');
+if (!fs.existsSync(path.join(served, 'examples'))) {
+  fs.cpSync(path.join(repo, 'examples'), path.join(served, 'examples'), { recursive: true });
 }
 fs.mkdirSync(path.join(root, 'settings'), { recursive: true });
 process.env.SEGLAB_TEST_ROOT = root;
@@ -46,7 +49,8 @@ module.exports = {
       '--ServerApp.disable_check_xsrf=True',
       // window.jupyterapp lets tests run commands and read cell outputs without brittle clicks.
       '--LabApp.expose_app_in_browser=True',
-      `--ServerApp.root_dir=${root}`,
+      '--ServerApp.log_level=WARN',
+      `--ServerApp.root_dir=${served}`,
       `--LabApp.user_settings_dir=${path.join(root, 'settings')}`,
       `--LabApp.workspaces_dir=${path.join(root, 'workspaces')}`
     ].join(' '),

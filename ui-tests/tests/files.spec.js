@@ -15,6 +15,10 @@ function referenceValue(file, row, col) {
 
 async function openFromFileBrowser(page, name) {
   await page.evaluate(() => window.jupyterapp.commands.execute('filebrowser:refresh'));
+  // Double-click only once the listing shows every file on the server: a listing that re-sorts
+  // between the two clicks would open the neighbour instead.
+  const onServer = (await (await page.request.get('/api/contents/')).json()).content.length;
+  await expect(page.locator('.jp-DirListing-item')).toHaveCount(onServer);
   const item = page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) });
   await item.dblclick();
   const doc = page.locator('.jp-SegLab-document:not(.lm-mod-hidden)');
@@ -38,7 +42,8 @@ async function readCentre(page, doc, layer) {
 }
 
 test.beforeEach(async ({ page }) => {
-  await page.goto('/lab');
+  // ?reset: an empty workspace, so tabs restored from earlier tests cannot take focus mid-test.
+  await page.goto('/lab?reset');
   await h.waitForLab(page);
 });
 
@@ -107,4 +112,20 @@ test('launcher card, command palette and settings schema', async ({ page }) => {
   expect(response.ok()).toBeTruthy();
   const settings = await response.json();
   expect(Object.keys(settings.schema.properties)).toEqual(expect.arrayContaining(['openImageFiles', 'wheelZoomFactor', 'keyPanStep']));
+
+  // Turning openImageFiles off hands PNG back to JupyterLab's image viewer; TIFF stays ours.
+  const defaultFactory = file =>
+    page.evaluate(f => window.jupyterapp.docRegistry.defaultWidgetFactory(f).name, file);
+  expect(await defaultFactory('a.png')).toBe('SegLab Viewer');
+  const setOpenImageFiles = value =>
+    page.evaluate(v => window.jupyterapp.serviceManager.settings.save('seglab:plugin', JSON.stringify({ openImageFiles: v })), value);
+  await setOpenImageFiles(false);
+  await page.reload();
+  await h.waitForLab(page);
+  await expect.poll(() => defaultFactory('a.png')).toBe('Image');
+  expect(await defaultFactory('a.tif')).toBe('SegLab Viewer');
+  await setOpenImageFiles(true);
+  await page.reload();
+  await h.waitForLab(page);
+  await expect.poll(() => defaultFactory('a.png')).toBe('SegLab Viewer');
 });
