@@ -4,6 +4,7 @@
 #
 #   scripts/setup.sh              install + build + start JupyterLab (examples/quickstart.ipynb)
 #   scripts/setup.sh --no-start   install + build only (used by scripts/test.sh and CI)
+#   scripts/setup.sh --port=9999  other options go to `jupyter lab`
 #
 # Idempotent: each step is skipped when its inputs (lock files, requirements, sources)
 # have not changed since it last ran.
@@ -12,10 +13,11 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 start=1
+lab_args=()
 for arg in "$@"; do
   case "$arg" in
     --no-start) start=0 ;;
-    *) echo "setup.sh: unknown option '$arg' (expected --no-start)" >&2; exit 2 ;;
+    *) lab_args+=("$arg") ;;
   esac
 done
 
@@ -86,7 +88,6 @@ log "ready: .venv, node_modules, extension built and installed"
 if [[ "$start" == 1 ]]; then
   export SEGLAB_DATA="${SEGLAB_DATA:-$(cd "$repo/.." && pwd)/shared/data}"
   log "starting JupyterLab (SEGLAB_DATA=$SEGLAB_DATA)"
-  extra=()
-  [[ "$(id -u)" == 0 ]] && extra+=(--allow-root)
-  exec .venv/bin/jupyter lab "${extra[@]}" examples/quickstart.ipynb
+  [[ "$(id -u)" == 0 ]] && lab_args+=(--allow-root)
+  exec .venv/bin/jupyter lab "${lab_args[@]}" examples/quickstart.ipynb
 fi
