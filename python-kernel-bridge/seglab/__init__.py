@@ -5,11 +5,13 @@
 
 from typing import Dict, List
 
-from .layers import ImageLayer, LayerList
+from .dims import Dims
+from .layers import ImageLayer, LabelsLayer, Layer, LayerList, PointsLayer, ShapesLayer
 from .viewer import Viewer
 
 __version__ = "0.1.0"
-__all__ = ["Viewer", "ImageLayer", "LayerList", "__version__"]
+__all__ = ["Viewer", "Dims", "Layer", "ImageLayer", "LabelsLayer", "PointsLayer", "ShapesLayer",
+           "LayerList", "__version__"]
 
 
 def _jupyter_labextension_paths() -> List[Dict[str, str]]:

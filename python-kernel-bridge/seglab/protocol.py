@@ -7,33 +7,33 @@ every message carries ``"v"``. Frontend -> kernel messages go through
 
 from __future__ import annotations
 
-import math
+import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from ._frontend import PROTOCOL_VERSION
-from .arrays import SUPPORTED_DTYPES
+from ._frontend import (
+    MAX_JSON_BYTES, MAX_MESSAGE_LENGTH, MAX_SCREENSHOT_SIDE, PROTOCOL_VERSION,
+)
+from .descriptors import (
+    ProtocolError, check_bool, check_descriptor, check_dims, check_int, check_list, check_props,
+    check_str, payload_nbytes,
+)
 from .transfer import TransferError, _is_int, check_header
 
-
-class ProtocolError(ValueError):
-    """An incoming message is malformed; the message names the bad field."""
-
-    def __init__(self, message: str, *, request_id: Optional[str] = None,
-                 transfer_id: Optional[str] = None) -> None:
-        super().__init__(message)
-        self.request_id = request_id
-        self.transfer_id = transfer_id
-
-
 # -- kernel -> frontend -------------------------------------------------------
+
 
 def _msg(type_: str, **fields: Any) -> Dict[str, Any]:
     return {"v": PROTOCOL_VERSION, "type": type_, **fields}
 
 
 def layer_data(layer: Mapping[str, Any], transfer: Mapping[str, Any]) -> Dict[str, Any]:
-    """Header of a layer's pixel data; chunk messages follow."""
+    """A layer's descriptor and transfer header; chunk messages follow."""
     return _msg("layer-data", layer=dict(layer), transfer=dict(transfer))
+
+
+def layer_props(layer_id: str, props: Mapping[str, Any]) -> Dict[str, Any]:
+    """Change some descriptor fields of a layer without resending its data."""
+    return _msg("layer-props", layer_id=layer_id, props=dict(props))
 
 
 def chunk(transfer_id: str, index: int, offset: int) -> Dict[str, Any]:
@@ -47,8 +47,18 @@ def layer_remove(layer_id: str) -> Dict[str, Any]:
 
 
 def data_request(request_id: str, layer_id: str) -> Dict[str, Any]:
-    """Ask the frontend for the bytes it holds for a layer."""
+    """Ask the frontend for the data it holds for a layer."""
     return _msg("data-request", request_id=request_id, layer_id=layer_id)
+
+
+def dims(ndim: int, current_step: Sequence[int], axis_labels: Sequence[str]) -> Dict[str, Any]:
+    """The slider state."""
+    return _msg("dims", ndim=ndim, current_step=list(current_step), axis_labels=list(axis_labels))
+
+
+def screenshot_request(request_id: str) -> Dict[str, Any]:
+    """Ask the frontend for an RGBA picture of its canvas."""
+    return _msg("screenshot-request", request_id=request_id)
 
 
 def open_panel(title: Optional[str] = None) -> Dict[str, Any]:
@@ -58,79 +68,86 @@ def open_panel(title: Optional[str] = None) -> Dict[str, Any]:
 
 def error(message: str, request_id: Optional[str] = None) -> Dict[str, Any]:
     """Report a problem to the frontend."""
+    message = message[:MAX_MESSAGE_LENGTH] or "error"
     return _msg("error", message=message) if request_id is None else _msg(
         "error", message=message, request_id=request_id)
 
 
+def check_json_size(content: Mapping[str, Any], what: str) -> None:
+    """Raise ``ValueError`` if a message's JSON would exceed ``MAX_JSON_BYTES``."""
+    size = len(json.dumps(content, allow_nan=False))
+    if size > MAX_JSON_BYTES:
+        raise ValueError(f"{what}: {size} bytes of JSON exceed the {MAX_JSON_BYTES}-byte message limit; "
+                         "use one value for all items instead of one per item, or fewer properties")
+
+
 # -- frontend -> kernel -------------------------------------------------------
 
-def _str(content: Mapping[str, Any], key: str, *, optional: bool = False, prefix: str = "") -> None:
-    value = content.get(key)
-    if value is None and optional:  # absent or JSON null
-        return
-    if not isinstance(value, str) or not value:
-        raise ProtocolError(f"{prefix}{key}: expected a non-empty string, got {value!r}")
+
+def _header(content: Mapping[str, Any], expected: int) -> None:
+    try:
+        check_header(content.get("transfer"), allow_empty=expected == 0)
+    except TransferError as exc:
+        raise ProtocolError(str(exc)) from None
+    if content["transfer"]["nbytes"] != expected:
+        raise ProtocolError(f"transfer.nbytes: expected {expected} for the announced data, "
+                            f"got {content['transfer']['nbytes']}")
 
 
-def _int(content: Mapping[str, Any], key: str, minimum: int = 0) -> None:
-    value = content.get(key)
-    if not _is_int(value) or value < minimum:
-        raise ProtocolError(f"{key}: expected an int >= {minimum}, got {value!r}")
+def _data_reply(content: Mapping[str, Any]) -> None:
+    check_str(content.get("request_id"), "request_id")
+    layer = check_descriptor(content.get("layer"))
+    _header(content, payload_nbytes(layer))
 
 
-def check_descriptor(layer: Any, field: str = "layer") -> None:
-    """Validate a layer descriptor; raise :class:`ProtocolError` naming the field."""
-    if not isinstance(layer, Mapping):
-        raise ProtocolError(f"{field}: expected an object, got {type(layer).__name__}")
-    for key in ("id", "name"):
-        if not isinstance(layer.get(key), str):
-            raise ProtocolError(f"{field}.{key}: expected a string, got {layer.get(key)!r}")
-    if layer.get("kind") != "image":
-        raise ProtocolError(f"{field}.kind: expected 'image', got {layer.get('kind')!r}")
-    if layer.get("dtype") not in SUPPORTED_DTYPES:
-        raise ProtocolError(f"{field}.dtype: expected one of {', '.join(SUPPORTED_DTYPES)}, got {layer.get('dtype')!r}")
-    shape = layer.get("shape")
-    if (not isinstance(shape, list) or not 2 <= len(shape) <= 3
-            or not all(_is_int(n) and n >= 1 for n in shape)):
-        raise ProtocolError(f"{field}.shape: expected a list of 2 or 3 ints >= 1, got {shape!r}")
-    if not isinstance(layer.get("rgb"), bool):
-        raise ProtocolError(f"{field}.rgb: expected a bool, got {layer.get('rgb')!r}")
+def _screenshot_reply(content: Mapping[str, Any]) -> None:
+    check_str(content.get("request_id"), "request_id")
+    shape = check_list(content.get("shape"), "shape", length=3)
+    check_int(shape[0], "shape[0]", 1, MAX_SCREENSHOT_SIDE)
+    check_int(shape[1], "shape[1]", 1, MAX_SCREENSHOT_SIDE)
+    if shape[2] != 4 or not _is_int(shape[2]):
+        raise ProtocolError(f"shape[2]: expected 4 (RGBA), got {shape[2]!r}")
+    _header(content, shape[0] * shape[1] * 4)
 
 
-def descriptor_nbytes(layer: Mapping[str, Any]) -> int:
-    """Bytes of an array with the descriptor's dtype and shape."""
-    import numpy as np  # local: keeps this module importable for tooling
+def _layer_update(content: Mapping[str, Any]) -> None:
+    check_str(content.get("layer_id"), "layer_id")
+    check_int(content.get("revision"), "revision", 1)
+    check_bool(content.get("data_changed"), "data_changed")
+    if content.get("props") is not None:
+        check_props(content["props"], "props", items=False)
 
-    return math.prod(layer["shape"]) * np.dtype(layer["dtype"]).itemsize
+
+def _error(content: Mapping[str, Any]) -> None:
+    for key in ("request_id", "transfer_id"):
+        if content.get(key) is not None:
+            check_str(content[key], key)
+    check_str(content.get("message"), "message", MAX_MESSAGE_LENGTH)
 
 
 _FIELDS = {
-    "hello": lambda c: _str(c, "client_id"),
-    "layer-ready": lambda c: (_str(c, "layer_id"), _str(c, "transfer_id"), _int(c, "nbytes", 1)),
-    "error": lambda c: (_str(c, "request_id", optional=True), _str(c, "transfer_id", optional=True),
-                        _check_message(c)),
-    "chunk": lambda c: (_str(c, "transfer_id"), _int(c, "index"), _int(c, "offset")),
-    "data-reply": lambda c: _check_data_reply(c),
+    "hello": lambda c: check_str(c.get("client_id"), "client_id"),
+    "layer-ready": lambda c: (check_str(c.get("layer_id"), "layer_id"),
+                              check_str(c.get("transfer_id"), "transfer_id"),
+                              check_int(c.get("nbytes"), "nbytes")),
+    "layer-update": _layer_update,
+    "data-reply": _data_reply,
+    "dims": check_dims,
+    "screenshot-reply": _screenshot_reply,
+    "error": _error,
+    "chunk": lambda c: (check_str(c.get("transfer_id"), "transfer_id"),
+                        check_int(c.get("index"), "index"), check_int(c.get("offset"), "offset")),
 }
 
 
-def _check_message(content: Mapping[str, Any]) -> None:
-    if not isinstance(content.get("message"), str):
-        raise ProtocolError(f"message: expected a string, got {content.get('message')!r}")
-
-
-def _check_data_reply(content: Mapping[str, Any]) -> None:
-    _str(content, "request_id")
-    check_descriptor(content.get("layer"))
-    try:
-        check_header(content.get("transfer"))
-    except TransferError as exc:
-        raise ProtocolError(str(exc)) from None
-    expected = descriptor_nbytes(content["layer"])
-    if content["transfer"]["nbytes"] != expected:
-        raise ProtocolError(
-            f"transfer.nbytes: expected {expected} for layer dtype {content['layer']['dtype']} "
-            f"shape {content['layer']['shape']}, got {content['transfer']['nbytes']}")
+def _check_version(version: Any) -> None:
+    if _is_int(version) and version == PROTOCOL_VERSION:
+        return
+    hint = ""
+    if _is_int(version):
+        hint = (f": the frontend speaks SegLab protocol {version}, this kernel {PROTOCOL_VERSION}; "
+                "install the same seglab version in the kernel and in JupyterLab")
+    raise ProtocolError(f"v: expected protocol version {PROTOCOL_VERSION}, got {version!r}{hint}")
 
 
 def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> Dict[str, Any]:
@@ -141,15 +158,12 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
     """
     if not isinstance(content, Mapping):
         raise ProtocolError(f"content: expected an object, got {type(content).__name__}")
-    rid = content.get("request_id")
-    tid = content.get("transfer_id")
+    rid, tid = content.get("request_id"), content.get("transfer_id")
     ids = {"request_id": rid if isinstance(rid, str) else None,
            "transfer_id": tid if isinstance(tid, str) else None}
     buffers = list(buffers or [])
     try:
-        version = content.get("v")
-        if not _is_int(version) or version != PROTOCOL_VERSION:
-            raise ProtocolError(f"v: expected protocol version {PROTOCOL_VERSION}, got {version!r}")
+        _check_version(content.get("v"))
         kind = content.get("type")
         if kind not in _FIELDS:
             raise ProtocolError(f"type: expected one of {', '.join(sorted(_FIELDS))}, got {kind!r}")
@@ -163,6 +177,7 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 
 __all__: List[str] = [
-    "ProtocolError", "layer_data", "chunk", "layer_remove", "data_request", "open_panel",
-    "error", "validate_incoming", "check_descriptor", "descriptor_nbytes",
+    "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
+    "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
+    "payload_nbytes", "check_json_size",
 ]

@@ -47,29 +47,36 @@ def split_chunks(buffer: memoryview, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> 
 
 
 def transfer_header(
-    nbytes: int, chunk_bytes: int = DEFAULT_CHUNK_BYTES, transfer_id: Optional[str] = None
+    nbytes: int, chunk_bytes: int = DEFAULT_CHUNK_BYTES, transfer_id: Optional[str] = None,
+    *, allow_empty: bool = False,
 ) -> Dict[str, Any]:
-    """The ``transfer`` header for a payload of ``nbytes`` bytes."""
+    """The ``transfer`` header for a payload of ``nbytes`` bytes (0 only with ``allow_empty``)."""
     header = {
         "id": transfer_id or new_transfer_id(),
         "nbytes": nbytes,
         "chunk_bytes": chunk_bytes,
         "n_chunks": math.ceil(nbytes / chunk_bytes) if _is_int(chunk_bytes) and chunk_bytes > 0 else 0,
     }
-    check_header(header)
+    check_header(header, allow_empty=allow_empty)
     return header
 
 
-def check_header(header: Any, *, max_bytes: Optional[int] = None, field: str = "transfer") -> None:
-    """Raise :class:`TransferError` naming the bad field if ``header`` is invalid."""
+def check_header(header: Any, *, max_bytes: Optional[int] = None, field: str = "transfer",
+                 allow_empty: bool = False) -> None:
+    """Raise :class:`TransferError` naming the bad field if ``header`` is invalid.
+
+    ``allow_empty`` admits ``nbytes == 0`` (with ``n_chunks == 0``): empty points and
+    shapes layers have no payload, and no chunk messages follow their header.
+    """
     if not isinstance(header, Mapping):
         raise TransferError(f"{field}: expected an object, got {type(header).__name__}")
     tid = header.get("id")
     if not isinstance(tid, str) or not tid:
         raise TransferError(f"{field}.id: expected a non-empty string, got {tid!r}")
     nbytes, chunk_bytes, n_chunks = (header.get(k) for k in ("nbytes", "chunk_bytes", "n_chunks"))
-    if not _is_int(nbytes) or nbytes < 1:
-        raise TransferError(f"{field}.nbytes: expected an int >= 1, got {nbytes!r}")
+    least = 0 if allow_empty else 1
+    if not _is_int(nbytes) or nbytes < least:
+        raise TransferError(f"{field}.nbytes: expected an int >= {least}, got {nbytes!r}")
     if max_bytes is not None and nbytes > max_bytes:
         raise TransferError(f"{field}.nbytes: expected at most {max_bytes}, got {nbytes}")
     if not _is_int(chunk_bytes) or not 1 <= chunk_bytes <= MAX_CHUNK_BYTES:

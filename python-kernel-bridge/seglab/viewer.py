@@ -1,57 +1,30 @@
-"""The ``Viewer`` widget: kernel side of the SegLab comm protocol."""
+"""The ``Viewer`` widget: napari's API on the kernel side of the SegLab comm protocol."""
 
 from __future__ import annotations
 
 import threading
 import time
-import uuid
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 from ipywidgets import DOMWidget
 from traitlets import Dict as TDict, Int, List as TList, Unicode
 
-from . import protocol
-from ._blocking import in_kernel, route_comm_to_subshell, wait_until
+from . import _builders, protocol
+from ._blocking import wait_until
+from ._bridge import CommBridge
 from ._frontend import DEFAULT_CHUNK_BYTES, MODULE_NAME, MODULE_VERSION, PROTOCOL_VERSION
-from .arrays import DEFAULT_MAX_BYTES, as_bytes_view, as_transferable
-from .layers import ImageLayer, LayerList, unique_name
-from .protocol import ProtocolError
-from .transfer import Assembler, TransferError, split_chunks, transfer_header
-
-# How long the first `.data` of a viewer waits for a frontend that may not have said hello yet.
-HELLO_GRACE_S = 2.0
+from .arrays import DEFAULT_MAX_BYTES, as_bytes_view
+from .dims import Dims
+from .layers import ImageLayer, LabelsLayer, Layer, LayerList, PointsLayer, ShapesLayer, unique_name
+from .transfer import split_chunks, transfer_header
 
 
-@dataclass
-class _Request:
-    """A pending ``data-request``; filled in by the message handler."""
+class Viewer(CommBridge, DOMWidget):
+    """A SegLab viewer, shown in a notebook output or a main-area panel.
 
-    layer: ImageLayer
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    done: threading.Event = field(default_factory=threading.Event)
-    result: Optional[np.ndarray] = None
-    error: Optional[str] = None
-
-
-@dataclass
-class _Incoming:
-    """An incoming ``data-reply`` transfer. ``assembler`` is None when its
-    request is already answered or abandoned: the chunks are then dropped."""
-
-    request_id: str
-    layer: Dict[str, Any]
-    n_chunks: int
-    assembler: Optional[Assembler]
-    seen: int = 0
-
-
-class Viewer(DOMWidget):
-    """A SegLab image viewer, shown in a notebook output or a main-area panel.
-
-    Pixel data travels in chunked custom messages (PROTOCOL.md), never in the
-    synced state, which only holds the layer descriptors (``layer_specs``).
+    Data travels in chunked custom messages (PROTOCOL.md), never in the synced
+    state, which only holds the layer summaries (``layer_specs``).
     """
 
     _model_name = Unicode("SegLabViewerModel").tag(sync=True)
@@ -61,7 +34,7 @@ class Viewer(DOMWidget):
     _model_module_version = Unicode(MODULE_VERSION).tag(sync=True)
     _view_module_version = Unicode(MODULE_VERSION).tag(sync=True)
     protocol_version = Int(PROTOCOL_VERSION).tag(sync=True)
-    #: Layer descriptors, bottom first (``viewer.layers`` is the LayerList).
+    #: Layer descriptors without per-item fields, bottom first (``viewer.layers`` is the LayerList).
     layer_specs = TList(TDict()).tag(sync=True)
 
     def __init__(self, *, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
@@ -70,14 +43,10 @@ class Viewer(DOMWidget):
         self.chunk_bytes = chunk_bytes
         self.max_bytes = max_bytes
         self._layer_list = LayerList(self)
-        self._frontend_seen = False
         # Handlers run on a subshell thread on ipykernel 7 (see _blocking).
         self._lock = threading.RLock()
-        self._requests: Dict[str, _Request] = {}
-        self._incoming: Dict[str, _Incoming] = {}
-        self.on_msg(self._on_frontend_msg)
-        self._hello_grace_spent = False
-        route_comm_to_subshell(self.comm)
+        self._dims = Dims(self)
+        self._init_bridge()
 
     # -- public API -------------------------------------------------------------
 
@@ -86,17 +55,72 @@ class Viewer(DOMWidget):
         """The layers, napari-style: ``viewer.layers["nuclei"]``, ``viewer.layers[0]``."""
         return self._layer_list
 
-    def add_image(self, data: Any, *, name: Optional[str] = None,
-                  rgb: Optional[bool] = None) -> ImageLayer:
-        """Add a 2-D image (or RGB(A)) layer and send its pixels to the frontend."""
-        array, info = as_transferable(data, rgb=rgb, max_bytes=self.max_bytes)
-        name = unique_name(name if name is not None else "Image", self._layer_list.names())
-        layer = ImageLayer(self, uuid.uuid4().hex, name, array, info)
-        with self._lock:
-            self._layer_list._items.append(layer)
-            self._sync_specs()
-        self._send_layer(layer)
+    @property
+    def dims(self) -> Dims:
+        """Slider state: ``current_step``, ``axis_labels``, ``ndim``, ``range``."""
+        return self._dims
+
+    def add_image(self, data: Any, *, name: Union[str, Sequence[str], None] = None,
+                  channel_axis: Optional[int] = None, rgb: Optional[bool] = None,
+                  colormap: Any = None, contrast_limits: Any = None, gamma: Any = 1.0,
+                  opacity: Any = 1.0, blending: Any = None, scale: Any = None,
+                  translate: Any = None, visible: Any = True,
+                  interpolation: Any = "nearest") -> Union[ImageLayer, List[ImageLayer]]:
+        """Add an image (2 to 5 dims, or RGB(A)); a list of layers with ``channel_axis``.
+
+        Defaults follow napari: colormap ``gray``, blending ``translucent_no_depth``,
+        contrast limits from the data range (0..255 for uint8). With ``channel_axis``
+        each argument may be one value or a list with one per channel.
+        """
+        layers = _builders.image_layers(
+            self, data, channel_axis=channel_axis, rgb=rgb, name=name, colormap=colormap,
+            contrast_limits=contrast_limits, gamma=gamma, opacity=opacity, blending=blending,
+            scale=scale, translate=translate, visible=visible, interpolation=interpolation)
+        self._add(layers)
+        return layers if channel_axis is not None else layers[0]
+
+    def add_labels(self, data: Any, *, name: Optional[str] = None, opacity: Any = 0.7,
+                   blending: Any = "translucent", scale: Any = None, translate: Any = None,
+                   visible: Any = True, selected_label: Any = 1, mode: Any = "pan_zoom") -> LabelsLayer:
+        """Add integer labels (2 to 5 dims). ``bool`` masks become ``uint8``; floats are refused."""
+        layer = _builders.labels_layer(
+            self, data, name=name, opacity=opacity, blending=blending, scale=scale,
+            translate=translate, visible=visible, selected_label=selected_label, mode=mode)
+        self._add([layer])
         return layer
+
+    def add_points(self, data: Any = None, *, ndim: Optional[int] = None, name: Optional[str] = None,
+                   size: Any = 10, face_color: Any = "white", properties: Any = None,
+                   opacity: Any = 1.0, blending: Any = "translucent", scale: Any = None,
+                   translate: Any = None, visible: Any = True) -> PointsLayer:
+        """Add points: an (N, D) array of coordinates (D from 2 to 5), or None for an empty layer."""
+        layer = _builders.points_layer(
+            self, data, ndim=ndim, name=name, size=size, face_color=face_color, properties=properties,
+            opacity=opacity, blending=blending, scale=scale, translate=translate, visible=visible)
+        self._add([layer])
+        return layer
+
+    def add_shapes(self, data: Any = None, *, ndim: Optional[int] = None, shape_type: Any = "rectangle",
+                   edge_color: Any = "#ff0000", face_color: Any = "transparent", edge_width: Any = 1,
+                   properties: Any = None, name: Optional[str] = None, opacity: Any = 0.7,
+                   blending: Any = "translucent", scale: Any = None, translate: Any = None,
+                   visible: Any = True) -> ShapesLayer:
+        """Add shapes: a list of (Ni, D) vertex arrays (or one array for one shape)."""
+        layer = _builders.shapes_layer(
+            self, data, ndim=ndim, name=name, shape_type=shape_type, edge_color=edge_color,
+            face_color=face_color, edge_width=edge_width, properties=properties, opacity=opacity,
+            blending=blending, scale=scale, translate=translate, visible=visible)
+        self._add([layer])
+        return layer
+
+    def screenshot(self, *, timeout: Optional[float] = None) -> np.ndarray:
+        """The canvas as the frontend draws it: an (H, W, 4) uint8 RGBA array.
+
+        Raises ``RuntimeError`` when no frontend is connected (the viewer was never
+        displayed in a JupyterLab tab) or the frontend reports an error, and
+        ``TimeoutError`` after ``timeout`` seconds (default 30).
+        """
+        return self._screenshot(timeout)
 
     def open_panel(self, title: Optional[str] = None) -> None:
         """Ask the frontend to show this viewer in a JupyterLab main-area panel."""
@@ -117,135 +141,75 @@ class Viewer(DOMWidget):
 
     # -- sending ----------------------------------------------------------------
 
+    def _add(self, layers: List[Layer]) -> None:
+        for layer in layers:  # refuse before anything is added
+            protocol.check_json_size(protocol.layer_data(layer.descriptor(), {}), f"layer {layer.name!r}")
+        with self._lock:
+            self._layer_list._items.extend(layers)
+            for layer in layers:
+                self._send_layer(layer)
+            self._sync_specs()
+            self._layers_changed()
+
     def _sync_specs(self) -> None:
-        self.layer_specs = [layer.descriptor() for layer in self._layer_list._items]
+        self.layer_specs = [layer.summary() for layer in self._layer_list._items]
 
-    def _send_layer(self, layer: ImageLayer) -> None:
+    def _layers_changed(self) -> None:
+        if self._dims._layers_changed(self._layer_list._items):
+            self._send_dims()
+
+    def _send_layer(self, layer: Layer) -> None:
         """Send ``layer-data`` and its chunks (memoryview slices, no copies)."""
-        header = transfer_header(layer.nbytes, self.chunk_bytes)
-        layer._last_transfer = header["id"]
+        layer._new_revision()
+        payload = layer._payload()
+        header = transfer_header(int(payload.nbytes), self.chunk_bytes, allow_empty=True)
+        layer._last_transfer, layer._sent_nbytes = header["id"], header["nbytes"]
+        message = protocol.layer_data(layer.descriptor(), header)
+        protocol.check_json_size(message, f"layer {layer.name!r}")
         layer.sent_at = time.perf_counter()
-        self.send(protocol.layer_data(layer.descriptor(), header))
-        pieces = split_chunks(as_bytes_view(layer.source_data), self.chunk_bytes)
-        for index, piece in enumerate(pieces):
-            self.send(protocol.chunk(header["id"], index, index * self.chunk_bytes), buffers=[piece])
+        self.send(message)
+        if header["nbytes"]:
+            for index, piece in enumerate(split_chunks(as_bytes_view(payload), self.chunk_bytes)):
+                self.send(protocol.chunk(header["id"], index, index * self.chunk_bytes), buffers=[piece])
 
-    def _remove_layer(self, layer: ImageLayer) -> None:
+    def _send_props(self, layer: Layer, props: Dict[str, Any]) -> None:
+        if layer not in self._layer_list:
+            return
+        message = protocol.layer_props(layer.id, props)
+        protocol.check_json_size(message, f"layer {layer.name!r}")
+        self.send(message)
+        self._sync_specs()
+        if {"scale", "translate"} & set(props):
+            self._layers_changed()
+
+    def _send_dims(self) -> None:
+        self.send(protocol.dims(**self._dims.message_fields()))
+
+    def _data_replaced(self, layer: Layer) -> None:
+        if layer in self._layer_list:
+            self._send_layer(layer)
+            self._sync_specs()
+            self._layers_changed()
+
+    def _rename(self, layer: Layer, name: str, from_frontend: bool = False) -> None:
+        with self._lock:
+            taken = [n for n in self._layer_list.names() if n != layer.name]
+            unique = unique_name(name, taken)
+            layer._name = unique
+            if not from_frontend or unique != name:  # tell the frontend what it does not know
+                self._send_props(layer, {"name": unique})
+            self._sync_specs()
+        layer.events.name(unique)
+
+    def _remove_layer(self, layer: Layer) -> None:
         with self._lock:
             self._layer_list._items.remove(layer)
             self._sync_specs()
-        self.send(protocol.layer_remove(layer.id))
+            self.send(protocol.layer_remove(layer.id))
+            self._layers_changed()
 
     def _send_error(self, message: str, request_id: Optional[str] = None) -> None:
         try:
             self.send(protocol.error(message, request_id))
         except Exception as exc:  # never raise out of the comm handler
             self.log.warning("seglab: could not send error message: %s", exc)
-
-    # -- pulling data back ------------------------------------------------------
-
-    def _fetch(self, layer: ImageLayer, timeout: Optional[float]) -> np.ndarray:
-        if not self._frontend_seen and in_kernel() and not self._hello_grace_spent:
-            # "Run all" can reach `.data` before the frontend model created for this
-            # viewer has said hello; give it a moment, once per viewer.
-            self._hello_grace_spent = True
-            wait_until(lambda: self._frontend_seen, HELLO_GRACE_S, comm=self.comm)
-        if not self._frontend_seen:
-            return layer.source_data  # headless: the kernel copy is all there is
-        if timeout is None:
-            timeout = 30.0 + layer.nbytes / 20e6
-        request = _Request(layer)
-        with self._lock:
-            self._requests[request.id] = request
-        try:
-            answered = wait_until(
-                request.done.is_set, timeout, comm=self.comm,
-                start=lambda: self.send(protocol.data_request(request.id, layer.id)))
-        finally:
-            with self._lock:
-                self._requests.pop(request.id, None)
-        if not answered:
-            raise TimeoutError(
-                f"no frontend sent the data of layer {layer.name!r} within {timeout:.0f} s; "
-                "is the viewer still open in a JupyterLab tab? "
-                "layer.source_data holds the kernel's copy")
-        if request.error is not None:
-            raise RuntimeError(f"the frontend could not send layer {layer.name!r}: {request.error}")
-        assert request.result is not None
-        return request.result
-
-    # -- receiving ----------------------------------------------------------------
-
-    def _on_frontend_msg(self, _widget: Any, content: Any, buffers: Sequence[Any]) -> None:
-        """Handle one frontend message; answers problems with ``error``, never raises."""
-        try:
-            msg = protocol.validate_incoming(content, buffers)
-            with self._lock:
-                getattr(self, "_on_" + msg["type"].replace("-", "_"))(msg, list(buffers or []))
-        except (ProtocolError, TransferError) as exc:
-            self.log.warning("seglab: rejected frontend message: %s", exc)
-            self._send_error(str(exc), getattr(exc, "request_id", None))
-        except Exception as exc:  # a bug here must not break the kernel's comm loop
-            self.log.warning("seglab: failed to handle frontend message: %r", exc, exc_info=True)
-            self._send_error(f"kernel failed to handle message: {exc!r}")
-
-    def _on_hello(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
-        # A new frontend model (e.g. after a page reload) has no pixels yet.
-        self._frontend_seen = True
-        for layer in self._layer_list:
-            self._send_layer(layer)
-
-    def _on_layer_ready(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
-        layer = next((l for l in self._layer_list if l.id == msg["layer_id"]), None)
-        if layer is None or msg["transfer_id"] != layer._last_transfer:
-            return  # removed layer or superseded transfer: nothing to confirm
-        if msg["nbytes"] != layer.nbytes:
-            raise ProtocolError(f"nbytes: expected {layer.nbytes} for layer {layer.name!r}, got {msg['nbytes']}")
-        layer._ready_transfer = msg["transfer_id"]
-        layer.ready_at = time.perf_counter()
-
-    def _on_data_reply(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
-        request = self._requests.get(msg["request_id"])
-        header = msg["transfer"]
-        if header["id"] in self._incoming:
-            raise ProtocolError(f"transfer.id: transfer {header['id']!r} already in progress")
-        if request is not None and msg["layer"]["id"] != request.layer.id:
-            raise ProtocolError(f"layer.id: expected {request.layer.id!r} for request "
-                                f"{request.id!r}, got {msg['layer']['id']!r}", request_id=request.id)
-        assembler = None
-        if request is not None and not request.done.is_set():
-            limit = max(self.max_bytes, request.layer.nbytes)
-            assembler = Assembler(header, max_bytes=limit)
-        self._incoming[header["id"]] = _Incoming(msg["request_id"], msg["layer"], header["n_chunks"], assembler)
-
-    def _on_chunk(self, msg: Dict[str, Any], buffers: List[Any]) -> None:
-        incoming = self._incoming.get(msg["transfer_id"])
-        if incoming is None:
-            raise ProtocolError(f"transfer_id: no transfer {msg['transfer_id']!r} in progress")
-        incoming.seen += 1
-        if incoming.seen >= incoming.n_chunks:
-            del self._incoming[msg["transfer_id"]]
-        request = self._requests.get(incoming.request_id)
-        if incoming.assembler is None or request is None or request.done.is_set():
-            return  # another frontend answered first, or the caller gave up
-        try:
-            complete = incoming.assembler.add(msg, buffers[0])
-        except TransferError as exc:
-            self._incoming.pop(msg["transfer_id"], None)
-            request.error = f"bad chunk: {exc}"
-            request.done.set()
-            raise ProtocolError(str(exc), request_id=request.id) from None
-        if complete:
-            spec = incoming.layer
-            # frombuffer over the assembler's bytearray: a fresh, writable array.
-            array = np.frombuffer(incoming.assembler.result(), dtype=np.dtype(spec["dtype"]))
-            request.result = array.reshape(spec["shape"])
-            request.done.set()
-
-    def _on_error(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
-        request = self._requests.get(msg.get("request_id") or "")
-        if request is not None and not request.done.is_set():
-            request.error = msg["message"]
-            request.done.set()
-            return
-        self.log.warning("seglab: frontend reported an error: %s", msg["message"])

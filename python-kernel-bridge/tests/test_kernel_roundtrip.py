@@ -1,22 +1,22 @@
-"""Round trips through a real ipykernel, with the test acting as the frontend.
+"""Round trips through a real ipykernel, with tests/peer.py acting as the frontend.
 
-The test speaks PROTOCOL.md over the kernel's iopub and shell channels, so it
-exercises the real comm plumbing: chunked layer-data, hello/layer-ready, and
-``layer.data`` blocking inside a running cell until the peer's data-reply.
+The peer speaks PROTOCOL.md over the kernel's iopub and shell channels, so this
+exercises the real comm plumbing: chunked layer-data, hello/layer-ready,
+layer-update, and ``layer.data`` blocking inside a running cell until the
+peer's data-reply. Images and labels here; points, shapes, props, dims and
+screenshots in test_kernel_layers.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from jupyter_client import KernelManager
 
-from peer import Peer
+from conftest import printed
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("SEGLAB_DATA", REPO.parent / "shared" / "data"))
@@ -39,29 +39,9 @@ def sha(a: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
 
 
-def printed(out: str, key: str) -> str:
-    match = re.search(rf"^{key} (.*)$", out, re.M)
-    assert match, f"no {key!r} line in kernel output:\n{out}"
-    return match.group(1)
-
-
-@pytest.fixture(scope="module")
-def peer():
-    km = KernelManager(kernel_name="python3")  # resolves to this interpreter's ipykernel
-    km.start_kernel(env=dict(os.environ))  # conftest put the package on PYTHONPATH
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=60)
-    try:
-        yield Peer(kc)
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-
-
 @pytest.fixture(scope="module")
 def nuclei(peer):
-    """Kernel with a viewer holding 'nuclei'; the peer has said hello."""
+    """Kernel with a viewer ``v`` holding 'nuclei'; the peer has received it."""
     ns: dict = {}
     exec(MAKE_IMAGE, ns)
     img = ns["make_image"](IMAGE_PATH)
@@ -73,148 +53,134 @@ layer = v.add_image(img, name='nuclei')
 print('SHA', hashlib.sha256(img.tobytes()).hexdigest())
 """)
     assert printed(out, "SHA") == sha(img), out
-    assert peer.comm_id is not None
-    desc, transfer, data = peer.receive_layer()
-    return {"img": img, "desc": desc, "transfer": transfer, "data": data}
+    peer.pump(lambda: any(l.desc["name"] == "nuclei" for l in peer.layers.values()))
+    return {"img": img, "id": peer.by_name("nuclei").desc["id"]}
 
 
-def test_layer_data_arrives_chunked(nuclei):
-    desc, t = nuclei["desc"], nuclei["transfer"]
-    assert desc["name"] == "nuclei" and desc["dtype"] == "uint16" and desc["shape"] == [3000, 2000]
-    assert desc["rgb"] is False and desc["kind"] == "image"
-    assert t["nbytes"] == 12_000_000 and t["chunk_bytes"] == 8 * 1024 * 1024 and t["n_chunks"] == 2
-    assert nuclei["data"] == nuclei["img"].tobytes()
-
-
-def test_hello_resends_and_layer_ready(peer, nuclei):
-    first = nuclei["transfer"]["id"]
-    peer.send({"v": 1, "type": "layer-ready", "layer_id": nuclei["desc"]["id"],
-               "transfer_id": first, "nbytes": nuclei["transfer"]["nbytes"]})
-    peer.send({"v": 1, "type": "hello", "client_id": "test-peer"})
-    desc, t, data = peer.receive_layer()  # a reloaded page gets the pixels again
-    assert t["id"] != first and desc == nuclei["desc"] and data == nuclei["data"]
-    out = peer.run("print('READY', v.layers['nuclei'].is_ready)")
-    assert printed(out, "READY") == "False"  # the resent transfer is not confirmed yet
-    peer.send({"v": 1, "type": "layer-ready", "layer_id": desc["id"], "transfer_id": t["id"],
-               "nbytes": t["nbytes"]})
-    out = peer.run("print('WAITED', v.wait_until_ready('nuclei', 10) < 10, v.layers['nuclei'].ready_at is not None)")
+def test_layer_data_arrives_chunked_and_is_confirmed(peer, nuclei):
+    held = peer.by_name("nuclei")
+    assert held.desc["dtype"] == "uint16" and held.desc["shape"] == [3000, 2000] and held.desc["ndim"] == 2
+    assert held.desc["colormap"] == "gray" and held.desc["blending"] == "translucent_no_depth"
+    assert np.array_equal(held.data, nuclei["img"])
+    out = peer.run("print('WAITED', v.wait_until_ready('nuclei', 20) < 20, v.layers['nuclei'].is_ready)")
     assert printed(out, "WAITED") == "True True"
 
 
-def _ack_layers(peer):
-    """Frontend behaviour: confirm each layer-data transfer after its last chunk."""
-    pending = {}
-
-    def on_custom(content, _buffers):
-        if content["type"] == "layer-data":
-            pending[content["transfer"]["id"]] = (content["layer"]["id"], content["transfer"])
-        elif content["type"] == "chunk" and content["transfer_id"] in pending:
-            layer_id, t = pending[content["transfer_id"]]
-            if content["index"] == t["n_chunks"] - 1:
-                peer.send({"v": 1, "type": "layer-ready", "layer_id": layer_id,
-                           "transfer_id": t["id"], "nbytes": t["nbytes"]})
-    return on_custom
-
-
-def test_wait_until_ready_blocks_in_cell(peer, nuclei):
-    peer.on_custom = _ack_layers(peer)
-    try:
-        out = peer.run("small = v.add_image(np.ones((100, 100), np.float32), name='small')\n"
-                       "print('WAITED', round(v.wait_until_ready('small', 20), 3) >= 0)")
-    finally:
-        peer.on_custom = None
+def test_hello_resends_layers_then_dims(peer, nuclei):
+    before = peer.by_name("nuclei").desc["revision"]
     peer.inbox.clear()
-    assert printed(out, "WAITED") == "True", out
+    peer.send({"v": 2, "type": "hello", "client_id": "reloaded-page"})
+    header, _ = peer.take("layer-data")
+    dims, _ = peer.take("dims")
+    assert header["transfer"]["n_chunks"] == 2 and header["layer"]["revision"] == before + 1
+    assert dims["ndim"] == 2 and dims["current_step"] == [1499, 999] and dims["axis_labels"] == ["0", "1"]
+    peer.pump(lambda: peer.by_name("nuclei").desc["revision"] == before + 1)
+    assert np.array_equal(peer.by_name("nuclei").data, nuclei["img"])
 
 
-def _reply_with(peer, array):
-    def on_custom(content, _buffers):
-        if content["type"] == "data-request":
-            layer = next(l for l in peer.last_specs if l["id"] == content["layer_id"])
-            peer.send_array(content["request_id"], layer, array, transfer_id="r-" + content["request_id"])
-    return on_custom
-
-
-def test_data_returns_frontend_bytes_not_kernel_copy(peer, nuclei):
-    modified = nuclei["img"].copy()
-    modified[0, 0] ^= 0xFFFF  # the frontend "edited" a pixel
-    modified[-1, -1] ^= 0x00FF
-    peer.last_specs = [nuclei["desc"]]
-    peer.on_custom = _reply_with(peer, modified)
-    try:
-        out = peer.run("""
-arr2 = v.layers['nuclei'].data
+def test_data_returns_frontend_bytes_after_an_edit(peer, nuclei):
+    def paint(layer):
+        layer.data[0, 0] ^= 0xFFFF
+        layer.data[-1, -1] ^= 0x00FF
+    revision = peer.edit(nuclei["id"], paint)
+    modified = peer.by_name("nuclei").data.copy()
+    out = peer.run(f"""
+from seglab._blocking import wait_until
+layer = v.layers['nuclei']
+wait_until(lambda: layer.revision >= {revision}, 10, comm=v.comm)  # serves comm messages
+print('STALE', layer.stale, layer.revision)
+arr2 = layer.data
 print('SHA', hashlib.sha256(arr2.tobytes()).hexdigest())
-print('META', arr2.dtype, arr2.shape, arr2.flags.writeable, np.shares_memory(arr2, layer.source_data),
-      np.array_equal(layer.source_data, img))
-""", timeout=60)
-    finally:
-        peer.on_custom = None
+print('META', arr2.dtype, arr2.shape, arr2.flags.writeable, layer.source_data is arr2, layer.stale)
+""")
+    assert printed(out, "STALE") == f"True {revision}", out
     assert printed(out, "SHA") == sha(modified) != sha(nuclei["img"]), out
-    assert printed(out, "META") == "uint16 (3000, 2000) True False True"
+    assert printed(out, "META") == "uint16 (3000, 2000) True True False"
+
+
+def test_stale_layer_update_is_ignored(peer, nuclei):
+    peer.send({"v": 2, "type": "layer-update", "layer_id": nuclei["id"], "revision": 1,
+               "data_changed": True, "props": {"opacity": 0.1}})
+    out = peer.run("print('IGNORED', v.layers['nuclei'].opacity, v.layers['nuclei'].stale)")
+    assert printed(out, "IGNORED") == "1.0 False"
+
+
+def test_labels_uint64_come_back_byte_exact(peer, nuclei):
+    out = peer.run("""
+lab = np.zeros((5, 300, 400), np.uint64)
+lab[2, 10:20, 10:20] = 2**64 - 1
+lab[4, 100:200, 50:60] = 2**63 + 12345
+labels = v.add_labels(lab, name='cells', scale=(2.0, 1.0, 1.0))
+print("KIND", labels.ndim, labels.dtype, labels.opacity, labels.blending, v.dims.ndim, v.dims.current_step, v.dims.point[0])
+""")
+    assert printed(out, "KIND") == "3 uint64 0.7 translucent 3 (2, 1499, 999) 5.0", out
+    peer.pump(lambda: any(l.desc["name"] == "cells" for l in peer.layers.values()))
+    held = peer.by_name("cells")
+    assert held.desc["scale"] == [2.0, 1.0, 1.0] and held.data.dtype == np.uint64
+
+    def paint(layer):
+        layer.data[1, 0:5, 0:5] = 2**64 - 2
+    peer.edit(held.desc["id"], paint)
+    expected = held.data.copy()
+    out = peer.run("got = labels.data\nprint('SHA', hashlib.sha256(got.tobytes()).hexdigest(), got.dtype.str)")
+    assert printed(out, "SHA") == f"{sha(expected)} <u8"
+    assert expected[1, 0, 0] == 2**64 - 2 and expected[2, 10, 10] == 2**64 - 1
 
 
 def test_frontend_error_and_timeout(peer, nuclei):
-    def refuse(content, _buffers):
-        if content["type"] == "data-request":
-            peer.send({"v": 1, "type": "error", "message": "decoder exploded",
-                       "request_id": content["request_id"]})
-    peer.on_custom = refuse
+    peer.refuse_requests = "decoder exploded"
     try:
         out = peer.run("try:\n    v.layers['nuclei'].data\nexcept RuntimeError as e:\n    print('RT', e)")
     finally:
-        peer.on_custom = None
+        peer.refuse_requests = None
     assert "decoder exploded" in printed(out, "RT")
-    out = peer.run("try:\n    v.layers['nuclei'].fetch(timeout=0.5)\nexcept TimeoutError as e:\n    print('TO', e)")
+    peer.auto = False
+    try:
+        out = peer.run("try:\n    v.layers['nuclei'].fetch(timeout=0.5)\nexcept TimeoutError as e:\n    print('TO', e)")
+    finally:
+        peer.auto = True
     assert "no frontend sent the data of layer 'nuclei'" in printed(out, "TO")
     request, _ = peer.take("data-request")
     # A late answer to the abandoned request is dropped quietly.
-    peer.send_array(request["request_id"], nuclei["desc"], nuclei["img"], transfer_id="late")
+    peer.kernel_errors.clear()
+    peer.send_payload("data-reply", {"request_id": request["request_id"],
+                                     "layer": peer.by_name("nuclei").desc}, nuclei["img"])
     assert printed(peer.run("print('N', len(v.layers))"), "N") == "2"
-    assert not [c for c, _ in peer.inbox if c["type"] == "error"]
-    peer.inbox.clear()
+    assert peer.kernel_errors == []
 
 
 @pytest.mark.parametrize("content, field", [
-    ({"v": 2, "type": "hello", "client_id": "x"}, "v:"),
-    ({"v": 1, "type": "bogus"}, "type:"),
-    ({"v": 1, "type": "layer-ready", "transfer_id": "t", "nbytes": 1}, "layer_id:"),
-    ({"v": 1, "type": "data-reply", "request_id": "r", "layer": {"id": "a", "name": "n", "kind": "image",
-      "dtype": "uint8", "shape": [2, 2], "rgb": False},
-      "transfer": {"id": "t", "nbytes": 4, "chunk_bytes": 4, "n_chunks": 2}}, "transfer.n_chunks:"),
-    ({"v": 1, "type": "chunk", "transfer_id": "nope", "index": 0, "offset": 0}, "buffers:"),
+    ({"v": 1, "type": "hello", "client_id": "x"}, "v: expected protocol version 2, got 1: the frontend speaks"),
+    ({"v": 2, "type": "bogus"}, "type:"),
+    ({"v": 2, "type": "layer-ready", "transfer_id": "t", "nbytes": 1}, "layer_id:"),
+    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 0, "data_changed": True}, "revision:"),
+    ({"v": 2, "type": "dims", "ndim": 2, "current_step": [0], "axis_labels": ["y", "x"]}, "current_step:"),
+    ({"v": 2, "type": "screenshot-reply", "request_id": "r", "shape": [2, 2, 3],
+      "transfer": {"id": "t", "nbytes": 12, "chunk_bytes": 12, "n_chunks": 1}}, "shape[2]:"),
+    ({"v": 2, "type": "chunk", "transfer_id": "nope", "index": 0, "offset": 0}, "buffers:"),
 ])
 def test_bad_messages_get_error_and_kernel_keeps_working(peer, nuclei, content, field):
-    peer.inbox.clear()
+    peer.kernel_errors.clear()
     peer.send(content)
-    reply, _ = peer.take("error")
-    assert reply["v"] == 1 and field in reply["message"], reply
+    peer.pump(lambda: bool(peer.kernel_errors))
+    assert field in peer.kernel_errors[0], peer.kernel_errors
     assert printed(peer.run("print('ALIVE', len(v.layers))"), "ALIVE") == "2"
 
 
-def test_chunk_for_unknown_transfer_gets_error(peer, nuclei):
-    peer.inbox.clear()
-    peer.send({"v": 1, "type": "chunk", "transfer_id": "nope", "index": 0, "offset": 0}, [b"xx"])
-    reply, _ = peer.take("error")
-    assert "transfer_id:" in reply["message"]
-
-
-@pytest.mark.parametrize("code, name", [
-    ("np.random.default_rng(1).integers(0, 256, (257, 300, 3), dtype=np.uint8)", "rgb"),
-    ("(np.arange(600 * 500) % 65536).astype('>u2').reshape(600, 500)", "big-endian"),
+@pytest.mark.parametrize("code, name, rgb", [
+    ("np.random.default_rng(1).integers(0, 256, (257, 300, 3), dtype=np.uint8)", "photo", True),
+    ("(np.arange(600 * 500) % 65536).astype('>u2').reshape(600, 500)", "big-endian", False),
+    ("np.linspace(-1, 1, 2 * 3 * 40 * 50, dtype=np.float32).reshape(2, 3, 40, 50)", "tzyx", False),
 ])
-def test_roundtrip_values(peer, nuclei, code, name):
-    out = peer.run(f"src = {code}\nlyr = v.add_image(src, name={name!r})")
-    desc, _, data = peer.receive_layer()
+def test_roundtrip_values(peer, nuclei, code, name, rgb):
+    peer.run(f"src = {code}\nlyr = v.add_image(src, name={name!r})")
+    peer.pump(lambda: any(l.desc["name"] == name for l in peer.layers.values()))
     expected = eval(code, {"np": np})
-    assert desc["name"] == name and desc["rgb"] == (name == "rgb")
-    assert desc["shape"] == list(expected.shape) and desc["dtype"] == expected.dtype.name
-    received = np.frombuffer(data, dtype=np.dtype(desc["dtype"]).newbyteorder("<")).reshape(expected.shape)
-    assert np.array_equal(received, expected)  # value-equal, little-endian on the wire
-    peer.last_specs = [desc]
-    peer.on_custom = _reply_with(peer, received)
-    try:
-        out = peer.run("arr = lyr.data\nprint('EQ', np.array_equal(arr, src), arr.dtype.str, arr.shape == src.shape)")
-    finally:
-        peer.on_custom = None
-    assert printed(out, "EQ") == f"True {'|u1' if name == 'rgb' else '<u2'} True", out
+    held = peer.by_name(name)
+    assert held.desc["rgb"] == rgb and held.desc["shape"] == list(expected.shape)
+    assert held.desc["ndim"] == expected.ndim - rgb
+    assert np.array_equal(held.data, expected)  # value-equal, little-endian on the wire
+    out = peer.run("arr = lyr.data\nprint('EQ', np.array_equal(arr, src), arr.dtype.str, arr.shape == src.shape)")
+    assert printed(out, "EQ") == f"True {held.data.dtype.str} True", out
+    peer.run("v.layers.remove(lyr)")
+    peer.pump(lambda: held.desc["id"] not in peer.layers)

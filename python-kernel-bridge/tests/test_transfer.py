@@ -106,3 +106,13 @@ def test_duplicate_and_incomplete(asm):
         asm.add({"transfer_id": "t", "index": 0, "offset": 0}, b"abcd")
     with pytest.raises(TransferError, match="incomplete: 2 of 3 chunks missing"):
         asm.result()
+
+
+def test_empty_transfers_only_when_allowed():
+    with pytest.raises(TransferError, match="transfer.nbytes: expected an int >= 1, got 0"):
+        transfer_header(0)
+    header = transfer_header(0, allow_empty=True)
+    assert (header["nbytes"], header["n_chunks"]) == (0, 0)
+    check_header(header, allow_empty=True)
+    with pytest.raises(TransferError, match="transfer.n_chunks: expected 0"):
+        check_header(dict(header, n_chunks=1), allow_empty=True)

@@ -19,7 +19,7 @@ function base64ToBytes(base64: string): ArrayBuffer {
  */
 export class ImageFileViewerFactory extends ABCWidgetFactory<IDocumentWidget<ViewerWidget>, DocumentRegistry.IModel> {
   protected createNewWidget(context: DocumentRegistry.IContext<DocumentRegistry.IModel>): IDocumentWidget<ViewerWidget> {
-    const content = new ViewerWidget(new ViewerModel(), { panZoom: () => currentSettings().panZoom });
+    const content = new ViewerWidget(new ViewerModel(), { panZoom: () => currentSettings().panZoom, shortcuts: () => currentSettings().shortcuts });
     const widget = new DocumentWidget({ content, context });
     widget.addClass('jp-SegLab-document');
     content.showOverlay('Loading…');

@@ -8,7 +8,7 @@ let panelCount = 0;
 
 /** A SegLab viewer in JupyterLab's main area, showing `model` (new or shared with a kernel viewer). */
 export function createViewerPanel(model: ViewerModel, title: string): MainAreaWidget<ViewerWidget> {
-  const content = new ViewerWidget(model, { panZoom: () => currentSettings().panZoom });
+  const content = new ViewerWidget(model, { panZoom: () => currentSettings().panZoom, shortcuts: () => currentSettings().shortcuts });
   const panel = new MainAreaWidget({ content });
   panel.id = `seglab-viewer-${++panelCount}`;
   panel.title.label = title;

@@ -100,7 +100,7 @@ test('NaN and Inf render without breaking contrast; bad input gives clear errors
     page,
     [
       'msgs = []',
-      'for bad in [np.zeros((4, 4), np.complex64), np.array([["a"]]), np.zeros((0, 5)), np.zeros((2, 3, 4, 5)), [[1, 2], [3, 4]]]:',
+      'for bad in [np.zeros((4, 4), np.complex64), np.array([["a"]]), np.zeros((0, 5)), np.zeros((2, 2, 2, 2, 2, 2)), [[1, 2], [3, 4]]]:',
       '    try:',
       '        Viewer().add_image(bad)',
       '    except (TypeError, ValueError) as e:',

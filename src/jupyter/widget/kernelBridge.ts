@@ -1,8 +1,25 @@
-import { ndarrayFromBuffer, bytesOf } from '../../core/ndarray';
+import { NDArray } from '../../core/ndarray';
 import { ChunkAssembler, makeTransferHeader, splitIntoChunks } from '../../core/transfer';
+import { Layer, LayerChange } from '../../viewer/model/layerBase';
 import { ViewerModel } from '../../viewer/model/viewerModel';
-import { ImageLayer } from '../../viewer/model/imageLayer';
-import { KernelMessage, LayerDescriptor, PROTOCOL_VERSION, validateKernelMessage } from '../protocol';
+import {
+  chunkMessage,
+  dataReplyMessage,
+  DISPLAY_FIELDS,
+  DisplayFields,
+  DimsState,
+  dimsMessage,
+  errorMessage,
+  FrontendMessage,
+  helloMessage,
+  KernelMessage,
+  LayerDescriptor,
+  layerReadyMessage,
+  layerUpdateMessage,
+  screenshotReplyMessage,
+  validateKernelMessage
+} from '../protocol';
+import { applyDescriptor, applyProps, describeLayer } from './layerCodec';
 
 export type SendFunction = (content: Record<string, unknown>, buffers?: ArrayBufferView[]) => void;
 
@@ -12,6 +29,8 @@ export interface BridgeEvents {
   problem?: (message: string) => void;
   /** Progress of an incoming transfer, 0..1. */
   progress?: (layerName: string, fraction: number) => void;
+  /** The canvas of a displayed view as RGBA (H, W, 4), or null when none is displayed. */
+  screenshot?: () => NDArray | null;
 }
 
 // A kernel can only have this many transfers in flight per viewer; more means a runaway sender.
@@ -25,23 +44,35 @@ interface PendingTransfer {
 let replyCounter = 0;
 
 /**
- * The browser end of python-kernel-bridge/PROTOCOL.md for one viewer: turns kernel messages into
- * ViewerModel operations and answers the kernel's data requests with the bytes the model holds.
- * It knows nothing about widgets; `send` is the comm.
+ * The browser end of python-kernel-bridge/PROTOCOL.md (v2) for one viewer: turns kernel
+ * messages into ViewerModel operations, answers data and screenshot requests with what the
+ * model holds, and tells the kernel when the user edits a layer (`layer-update` with the
+ * layer's new revision) or moves a slider (`dims`). It knows nothing about widgets; `send`
+ * is the comm.
  */
 export class KernelBridge {
   private readonly pending = new Map<string, PendingTransfer>();
+  private readonly revisions = new Map<string, number>();
+  /** Display fields as the kernel last heard them, to send only what the user changed. */
+  private readonly shownProps = new Map<string, Record<string, unknown>>();
+  /** Set while applying kernel messages, so those changes are not echoed back as user edits. */
+  private applying = false;
+  private pendingDims: DimsState | null = null;
 
   constructor(
     private readonly viewer: ViewerModel,
     private readonly send: SendFunction,
     private readonly events: BridgeEvents = {},
     readonly clientId = `client-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
-  ) {}
+  ) {
+    viewer.layerChanged.connect(this.onLayerChanged, this);
+    viewer.layersChanged.connect(this.onLayersChanged, this);
+    viewer.dims.stepChanged.connect(this.onDimsChanged, this);
+  }
 
-  /** Tells the kernel this frontend exists (and needs every layer's pixels). */
+  /** Tells the kernel this frontend exists (and needs every layer's data). */
   hello(): void {
-    this.send({ v: PROTOCOL_VERSION, type: 'hello', client_id: this.clientId });
+    this.post(helloMessage(this.clientId));
   }
 
   /** Handles one custom comm message; never throws (errors go back to the kernel). */
@@ -53,10 +84,13 @@ export class KernelBridge {
       this.reportError(err, content);
       return;
     }
+    this.applying = true;
     try {
       this.dispatch(message, buffers);
     } catch (err) {
       this.reportError(err, content);
+    } finally {
+      this.applying = false;
     }
   }
 
@@ -68,11 +102,25 @@ export class KernelBridge {
       case 'chunk':
         this.addChunk(message.transfer_id, message.index, message.offset, asBytes(buffers[0]));
         break;
+      case 'layer-props': {
+        const layer = this.viewer.getLayer(message.layer_id);
+        if (!layer) throw new Error(`no layer with id ${message.layer_id} in this frontend`);
+        applyProps(layer, message.props);
+        this.shownProps.set(layer.id, displayFieldsOf(layer));
+        break;
+      }
       case 'layer-remove':
         this.viewer.removeLayer(message.layer_id);
+        this.revisions.delete(message.layer_id);
         break;
       case 'data-request':
         this.replyWithData(message.request_id, message.layer_id);
+        break;
+      case 'dims':
+        this.applyDims(message);
+        break;
+      case 'screenshot-request':
+        this.replyWithScreenshot(message.request_id);
         break;
       case 'open-panel':
         this.events.openPanel?.(message.title ?? undefined);
@@ -92,6 +140,7 @@ export class KernelBridge {
       throw new Error(`more than ${MAX_PENDING_TRANSFERS} transfers in flight; refusing ${assembler.header.id}`);
     }
     this.pending.set(assembler.header.id, { layer, assembler });
+    if (assembler.header.nbytes === 0) this.finishTransfer(assembler.header.id); // empty points/shapes
   }
 
   private addChunk(transferId: string, index: number, offset: number, bytes: Uint8Array): void {
@@ -106,71 +155,135 @@ export class KernelBridge {
       throw err;
     }
     this.events.progress?.(pending.layer.name, pending.assembler.progress);
-    if (pending.assembler.complete) {
-      this.pending.delete(transferId);
-      this.applyLayer(pending.layer, pending.assembler.result());
-      this.send({
-        v: PROTOCOL_VERSION,
-        type: 'layer-ready',
-        layer_id: pending.layer.id,
-        transfer_id: transferId,
-        nbytes: pending.assembler.header.nbytes
-      });
-    }
+    if (pending.assembler.complete) this.finishTransfer(transferId);
   }
 
-  private applyLayer(layer: LayerDescriptor, buffer: ArrayBuffer): void {
-    const array = ndarrayFromBuffer(buffer, layer.dtype, layer.shape);
-    const existing = this.viewer.getLayer(layer.id);
-    if (existing) {
-      existing.setData(array, layer.rgb);
-      existing.name = layer.name;
-    } else {
-      this.viewer.addImage(array, { id: layer.id, name: layer.name, rgb: layer.rgb });
+  private finishTransfer(transferId: string): void {
+    const pending = this.pending.get(transferId)!;
+    this.pending.delete(transferId);
+    const payload = pending.assembler.header.nbytes ? pending.assembler.result() : new ArrayBuffer(0);
+    const layer = applyDescriptor(this.viewer, pending.layer, payload);
+    this.revisions.set(pending.layer.id, pending.layer.revision);
+    this.shownProps.set(layer.id, displayFieldsOf(layer));
+    if (this.pendingDims) this.applyDims(this.pendingDims);
+    this.post(layerReadyMessage(pending.layer.id, transferId, pending.assembler.header.nbytes));
+  }
+
+  /** The kernel's slider state; kept until this frontend's layers give it the same ndim. */
+  private applyDims(dims: DimsState): void {
+    const model = this.viewer.dims;
+    if (dims.ndim !== model.ndim) {
+      this.pendingDims = dims;
+      return;
     }
+    this.pendingDims = null;
+    model.axisLabels = dims.axis_labels;
+    model.currentStep = dims.current_step;
   }
 
   private replyWithData(requestId: string, layerId: string): void {
     const layer = this.viewer.getLayer(layerId);
     if (!layer) {
-      this.send({ v: PROTOCOL_VERSION, type: 'error', request_id: requestId, message: `no layer with id ${layerId} in this frontend` });
+      this.post(errorMessage(`no layer with id ${layerId} in this frontend`, { request_id: requestId }));
       return;
     }
-    const bytes = bytesOf(layer.data);
-    const header = makeTransferHeader(`${this.clientId}-reply-${++replyCounter}`, bytes.byteLength);
-    this.send({ v: PROTOCOL_VERSION, type: 'data-reply', request_id: requestId, layer: describe(layer), transfer: header });
-    splitIntoChunks(bytes, header.chunk_bytes).forEach((chunk, index) => {
-      this.send(
-        { v: PROTOCOL_VERSION, type: 'chunk', transfer_id: header.id, index, offset: index * header.chunk_bytes },
-        [chunk]
-      );
+    const { descriptor, payload } = describeLayer(layer, this.revisions.get(layerId) ?? 0);
+    const header = makeTransferHeader(`${this.clientId}-reply-${++replyCounter}`, payload.byteLength);
+    this.post(dataReplyMessage(requestId, descriptor, header));
+    this.sendChunks(header.id, payload, header.chunk_bytes);
+  }
+
+  private replyWithScreenshot(requestId: string): void {
+    const image = this.events.screenshot?.() ?? null;
+    if (!image) {
+      this.post(errorMessage('no view of this viewer is displayed, so there is nothing to screenshot', { request_id: requestId }));
+      return;
+    }
+    const [height, width] = image.shape;
+    const bytes = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+    const header = makeTransferHeader(`${this.clientId}-shot-${++replyCounter}`, bytes.byteLength);
+    this.post(screenshotReplyMessage(requestId, height, width, header));
+    this.sendChunks(header.id, bytes, header.chunk_bytes);
+  }
+
+  private sendChunks(transferId: string, bytes: Uint8Array, chunkBytes: number): void {
+    splitIntoChunks(bytes, chunkBytes).forEach((chunk, index) => {
+      this.post(chunkMessage(transferId, index, index * chunkBytes), [chunk]);
     });
+  }
+
+  /**
+   * A user edit: pixels or coordinates (`data`), or display fields such as opacity or contrast
+   * limits, which travel as `props` so the kernel's layer object follows. Changes that the
+   * kernel cannot see (selection, tool mode of points) send nothing.
+   */
+  private onLayerChanged(_: ViewerModel, change: { layer: Layer; what: LayerChange }): void {
+    const layer = change.layer;
+    if (this.applying || !this.revisions.has(layer.id)) return;
+    const dataChanged = change.what === 'data';
+    const now = displayFieldsOf(layer);
+    const before = this.shownProps.get(layer.id) ?? {};
+    const props: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(now)) {
+      if (JSON.stringify(value) !== JSON.stringify(before[key])) props[key] = value;
+    }
+    const hasProps = Object.keys(props).length > 0;
+    if (!dataChanged && !hasProps) return;
+    const revision = this.revisions.get(layer.id)! + 1;
+    this.revisions.set(layer.id, revision);
+    this.shownProps.set(layer.id, now);
+    try {
+      this.post(layerUpdateMessage(layer.id, revision, dataChanged, hasProps ? (props as Partial<DisplayFields>) : undefined));
+    } catch (err) {
+      this.events.problem?.(String((err as Error).message ?? err));
+    }
+  }
+
+  private onLayersChanged(): void {
+    for (const id of [...this.revisions.keys()]) {
+      if (!this.viewer.getLayer(id)) {
+        this.revisions.delete(id);
+        this.shownProps.delete(id);
+      }
+    }
+  }
+
+  private onDimsChanged(): void {
+    if (this.applying || this.revisions.size === 0) return;
+    const dims = this.viewer.dims;
+    this.post(dimsMessage({ ndim: dims.ndim, current_step: [...dims.currentStep], axis_labels: [...dims.axisLabels] }));
+  }
+
+  private post(message: FrontendMessage, buffers?: ArrayBufferView[]): void {
+    this.send(message as unknown as Record<string, unknown>, buffers);
   }
 
   private reportError(err: unknown, content: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     const c = (typeof content === 'object' && content !== null ? content : {}) as Record<string, unknown>;
-    const reply: Record<string, unknown> = { v: PROTOCOL_VERSION, type: 'error', message };
-    if (typeof c.request_id === 'string') reply.request_id = c.request_id;
-    if (typeof c.transfer_id === 'string') reply.transfer_id = c.transfer_id;
-    this.send(reply);
+    const ids: { request_id?: string; transfer_id?: string } = {};
+    if (typeof c.request_id === 'string' && c.request_id) ids.request_id = c.request_id.slice(0, 128);
+    if (typeof c.transfer_id === 'string' && c.transfer_id) ids.transfer_id = c.transfer_id.slice(0, 128);
+    try {
+      this.post(errorMessage(message, ids));
+    } catch {
+      this.post(errorMessage(message));
+    }
     this.events.problem?.(message);
   }
+}
+
+/** The layer's display fields as the wire names them (DISPLAY_FIELDS of its kind). */
+function displayFieldsOf(layer: Layer): Record<string, unknown> {
+  const { descriptor } = describeLayer(layer, 0);
+  const all = descriptor as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of DISPLAY_FIELDS[descriptor.kind]) out[key] = all[key];
+  return out;
 }
 
 function asBytes(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
   return buffer instanceof ArrayBuffer
     ? new Uint8Array(buffer)
     : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
-export function describe(layer: ImageLayer): LayerDescriptor {
-  return {
-    id: layer.id,
-    name: layer.name,
-    kind: 'image',
-    dtype: layer.data.dtype,
-    shape: [...layer.data.shape],
-    rgb: layer.rgb
-  };
 }

@@ -1,6 +1,7 @@
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import { ISignal, Signal } from '@lumino/signaling';
 import { JSONObject } from '@lumino/coreutils';
+import { NDArray } from '../../core/ndarray';
 import { ViewerModel } from '../../viewer/model/viewerModel';
 import { openPanel } from '../panels';
 import { PROTOCOL_VERSION } from '../protocol';
@@ -39,6 +40,8 @@ export class SegLabViewerModel extends DOMWidgetModel {
   static view_module_version = MODULE_VERSION;
 
   viewer!: ViewerModel;
+  /** Displayed views that can render the canvas for `viewer.screenshot()`; the first one answers. */
+  readonly screenshotSources: Array<() => NDArray> = [];
   private bridge!: KernelBridge;
   private _status!: Signal<SegLabViewerModel, StatusMessage>;
 
@@ -67,6 +70,7 @@ export class SegLabViewerModel extends DOMWidgetModel {
         }
       },
       problem: text => this._status.emit({ text, isError: true }),
+      screenshot: () => (this.screenshotSources.length ? this.screenshotSources[0]() : null),
       progress: (name, fraction) =>
         this._status.emit({ text: fraction < 1 ? `receiving ${name}: ${Math.round(fraction * 100)}%` : '', isError: false })
     });

@@ -1,4 +1,6 @@
 import { DOMWidgetView } from '@jupyter-widgets/base';
+import { Widget } from '@lumino/widgets';
+import { NDArray } from '../../core/ndarray';
 import { ViewerWidget } from '../../viewer/ui/viewerWidget';
 import { currentSettings } from '../settings';
 import { SegLabViewerModel, StatusMessage } from './widgetModel';
@@ -6,17 +8,31 @@ import { SegLabViewerModel, StatusMessage } from './widgetModel';
 /** A notebook output showing a SegLabViewerModel. */
 export class SegLabViewerView extends DOMWidgetView {
   private viewerWidget: ViewerWidget | null = null;
+  private screenshot: (() => NDArray) | null = null;
 
   render(): void {
     const model = this.model as SegLabViewerModel;
     this.el.classList.add('jp-SegLab-output');
-    this.viewerWidget = new ViewerWidget(model.viewer, { panZoom: () => currentSettings().panZoom });
-    this.el.appendChild(this.viewerWidget.node);
+    const viewer = new ViewerWidget(model.viewer, {
+      panZoom: () => currentSettings().panZoom,
+      shortcuts: () => currentSettings().shortcuts
+    });
+    this.viewerWidget = viewer;
+    // Lumino needs its attach messages (child widgets of the viewer listen for them); the
+    // output element is in the page once ipywidgets resolves `displayed`.
+    void this.displayed.then(() => {
+      if (this.viewerWidget === viewer && !viewer.isAttached) Widget.attach(viewer, this.el);
+    });
+    this.screenshot = () => viewer.screenshot();
+    model.screenshotSources.push(this.screenshot);
     model.status.connect(this.onStatus, this);
   }
 
   remove(): any {
-    (this.model as SegLabViewerModel).status.disconnect(this.onStatus, this);
+    const model = this.model as SegLabViewerModel;
+    model.status.disconnect(this.onStatus, this);
+    const index = this.screenshot ? model.screenshotSources.indexOf(this.screenshot) : -1;
+    if (index >= 0) model.screenshotSources.splice(index, 1);
     this.viewerWidget?.dispose();
     this.viewerWidget = null;
     return super.remove();

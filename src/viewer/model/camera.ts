@@ -1,6 +1,10 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
-/** A point in data coordinates: (row, column) of a 2D image, pixel (r, c) covering [r, r+1) × [c, c+1). */
+/**
+ * A point on the displayed plane in world coordinates: (row, column) along the two displayed
+ * dims axes. With unit scale and no translate that is the image's own pixel grid, pixel
+ * (r, c) covering [r, r+1) × [c, c+1).
+ */
 export interface DataPoint {
   row: number;
   col: number;
@@ -83,12 +87,18 @@ export class Camera {
     );
   }
 
-  /** Shows the whole extent (rows × cols) centred, with a small margin like napari's reset view. */
+  /** Shows the whole extent (rows × cols from the origin) centred, with a small margin like napari's reset view. */
   fit(rows: number, cols: number, canvas: CanvasSize, margin = 0.05): void {
-    if (canvas.width <= 0 || canvas.height <= 0 || rows <= 0 || cols <= 0) {
+    this.fitExtent({ top: 0, left: 0, rows, cols }, canvas, margin);
+  }
+
+  /** Shows a world box whose top-left corner may be anywhere (translated layers). */
+  fitExtent(extent: { top: number; left: number; rows: number; cols: number }, canvas: CanvasSize, margin = 0.05): void {
+    const { top, left, rows, cols } = extent;
+    if (canvas.width <= 0 || canvas.height <= 0 || !(rows > 0) || !(cols > 0)) {
       return;
     }
     const zoom = Math.min(canvas.width / cols, canvas.height / rows) * (1 - margin);
-    this.set({ row: rows / 2, col: cols / 2 }, zoom);
+    this.set({ row: top + rows / 2, col: left + cols / 2 }, zoom);
   }
 }

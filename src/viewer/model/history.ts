@@ -10,6 +10,8 @@ export interface UndoableAction {
   readonly label: string;
   /** Bytes this action keeps alive (diff buffers); 0 for tiny actions. */
   readonly bytes: number;
+  /** The layer the action edits, so the viewer can forget it when that layer is removed. */
+  readonly layerId?: string;
   undo(): void;
   redo(): void;
 }
@@ -32,6 +34,9 @@ export class UndoHistory {
   private readonly undoStack: UndoableAction[] = [];
   private readonly redoStack: UndoableAction[] = [];
   private _bytes = 0;
+  // True while an action's undo()/redo() runs: layer methods it calls may record history,
+  // which must not happen (the step being undone is already the record).
+  private applying = false;
   private readonly _changed = new Signal<this, void>(this);
 
   constructor(options: UndoHistoryOptions = {}) {
@@ -55,6 +60,12 @@ export class UndoHistory {
   get bytes(): number {
     return this._bytes;
   }
+  get undoDepth(): number {
+    return this.undoStack.length;
+  }
+  get redoDepth(): number {
+    return this.redoStack.length;
+  }
   get undoLabel(): string | null {
     return this.undoStack.length ? this.undoStack[this.undoStack.length - 1].label : null;
   }
@@ -62,8 +73,15 @@ export class UndoHistory {
     return this.redoStack.length ? this.redoStack[this.redoStack.length - 1].label : null;
   }
 
-  /** Records an action that has already been applied. Clears the redo side. */
+  /**
+   * Records an action that has already been applied. Clears the redo side. Ignored while an
+   * undo or redo is being applied (see `applying`).
+   */
   push(action: UndoableAction): void {
+    if (this.applying) return;
+    if (!(Number.isFinite(action.bytes) && action.bytes >= 0)) {
+      throw new RangeError(`expected an action's bytes to be a finite number >= 0, got ${action.bytes} for "${action.label}"`);
+    }
     for (const dropped of this.redoStack.splice(0)) this._bytes -= dropped.bytes;
     if (action.bytes > this.maxBytes) {
       // Cannot be kept: forget everything before it too, since undoing those would skip it.
@@ -79,19 +97,26 @@ export class UndoHistory {
   }
 
   undo(): boolean {
-    const action = this.undoStack.pop();
-    if (!action) return false;
-    action.undo();
-    this.redoStack.push(action);
-    this._changed.emit();
-    return true;
+    return this.move(this.undoStack, this.redoStack, 'undo');
   }
 
   redo(): boolean {
-    const action = this.redoStack.pop();
-    if (!action) return false;
-    action.redo();
-    this.undoStack.push(action);
+    return this.move(this.redoStack, this.undoStack, 'redo');
+  }
+
+  private move(from: UndoableAction[], to: UndoableAction[], method: 'undo' | 'redo'): boolean {
+    const action = from[from.length - 1];
+    if (!action || this.applying) return false;
+    this.applying = true;
+    try {
+      action[method]();
+    } finally {
+      this.applying = false;
+    }
+    // Only moved once it succeeded: an action that threw stays where it was (and its bytes
+    // stay counted), so the user can retry instead of losing the step.
+    from.pop();
+    to.push(action);
     this._changed.emit();
     return true;
   }
@@ -103,14 +128,23 @@ export class UndoHistory {
     this._changed.emit();
   }
 
-  /** Forgets the actions for which `predicate` is true (e.g. those of a removed layer). */
+  /**
+   * Forgets the actions for which `predicate` is true (e.g. `a => a.layerId === id` for a
+   * removed layer). Only those go: each action is a diff of its own layer, so dropping one
+   * layer's steps cannot make another layer's steps apply to the wrong state, and removing a
+   * layer must not cost the user the undo history of the layers that remain.
+   */
   forget(predicate: (action: UndoableAction) => boolean): void {
-    // Dropping a step from the middle would let later steps apply to the wrong state, so
-    // everything up to the last matching undo step goes, and any matching redo clears redo.
-    const lastMatch = this.undoStack.map(predicate).lastIndexOf(true);
-    const removed = this.undoStack.splice(0, lastMatch + 1);
-    if (this.redoStack.some(predicate)) removed.push(...this.redoStack.splice(0));
-    for (const action of removed) this._bytes -= action.bytes;
-    if (removed.length) this._changed.emit();
+    let removed = 0;
+    for (const stack of [this.undoStack, this.redoStack]) {
+      const kept = stack.filter(action => {
+        if (!predicate(action)) return true;
+        this._bytes -= action.bytes;
+        removed++;
+        return false;
+      });
+      stack.splice(0, stack.length, ...kept);
+    }
+    if (removed) this._changed.emit();
   }
 }

@@ -1,37 +1,66 @@
-import { ISignal, Signal } from '@lumino/signaling';
 import { autoContrastLimits, Range } from '../../core/contrast';
-import { NDArray } from '../../core/ndarray';
+import { COLORMAP_NAMES, ColormapName, isColormapName } from '../../core/colormaps';
+import { typedArrayConstructor } from '../../core/dtypes';
+import { NDArray, sizeOf } from '../../core/ndarray';
+import { planeOf, stridesOf } from '../../core/slicing';
+import { Layer, LayerCloneOptions, LayerOptions, LayerValidationError } from './layerBase';
 
-export interface ImageLayerOptions {
-  id: string;
-  name: string;
+// Callers have always imported the error from here; it now lives with the Layer base class.
+export { LayerValidationError };
+
+/** Spatial axes an image may have (napari's 2D to 5D: T, C, Z, Y, X), RGB(A) colour not counted. */
+export const MAX_IMAGE_DIMS = 5;
+/** napari's `guess_rgb`: a last axis of 3|4 is colour only if the two before it are longer than this. */
+const RGB_MIN_SIDE = 30;
+
+export type Interpolation = 'nearest' | 'linear';
+export const INTERPOLATIONS: readonly Interpolation[] = ['nearest', 'linear'];
+
+export interface ImageLayerOptions extends LayerOptions {
+  /** RGB(A) when the last axis is colour; guessed as napari guesses it when left out. */
   rgb?: boolean;
   contrastLimits?: Range;
+  /** A name from COLORMAP_NAMES; ignored for RGB(A) images, as in napari. Default 'gray'. */
+  colormap?: string;
+  /** Display exponent applied after the contrast limits, > 0. Default 1. */
+  gamma?: number;
+  interpolation?: Interpolation;
 }
 
-export class LayerValidationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LayerValidationError';
-  }
+const fmt = (shape: readonly number[]) => `(${shape.join(', ')})`;
+
+/**
+ * napari's `guess_rgb`: a last axis of 3 or 4 is colour when the two axes before it are
+ * longer than 30 pixels, so a (10, 64, 4) z-stack stays grayscale but a (512, 512, 3) photo
+ * is RGB.
+ */
+export function guessRgb(shape: readonly number[]): boolean {
+  const n = shape.length;
+  return n > 2 && (shape[n - 1] === 3 || shape[n - 1] === 4) && shape[n - 3] > RGB_MIN_SIDE && shape[n - 2] > RGB_MIN_SIDE;
 }
 
 /**
- * Decides whether an array is RGB(A) the way napari does (last axis of length 3 or 4 on a 3D
- * array) and rejects what this version cannot show, with a message that says what is expected.
+ * Checks that an array is an image this viewer can show: 2 to 5 spatial axes, none empty,
+ * plus a last axis of 3|4 for RGB(A) of uint8 or float. Returns whether it is RGB(A); every
+ * rejection says what was expected and what came.
  */
 export function validateImageArray(array: NDArray, rgb?: boolean): boolean {
   const { shape, dtype } = array;
-  const looksRgb = shape.length === 3 && (shape[2] === 3 || shape[2] === 4);
-  const isRgb = rgb ?? looksRgb;
-  if (isRgb && !looksRgb) {
-    throw new LayerValidationError(
-      `expected an RGB(A) image of shape (rows, cols, 3 or 4), got shape (${shape.join(', ')})`
-    );
+  if (shape.some(n => !(Number.isSafeInteger(n) && n > 0))) {
+    throw new LayerValidationError(`expected every axis to have at least one element, got shape ${fmt(shape)}`);
   }
-  if (!isRgb && shape.length !== 2) {
+  if (array.data.length !== sizeOf(shape)) {
+    throw new LayerValidationError(`expected ${sizeOf(shape)} elements for shape ${fmt(shape)}, got ${array.data.length}`);
+  }
+  const isRgb = rgb ?? guessRgb(shape);
+  const last = shape[shape.length - 1];
+  if (isRgb && !(shape.length >= 3 && (last === 3 || last === 4))) {
+    throw new LayerValidationError(`expected an RGB(A) image with a last axis of 3 or 4 after 2 to 5 other axes, got shape ${fmt(shape)}`);
+  }
+  const spatial = shape.length - (isRgb ? 1 : 0);
+  if (spatial < 2 || spatial > MAX_IMAGE_DIMS) {
     throw new LayerValidationError(
-      `expected a 2D image (rows, cols) or RGB(A) (rows, cols, 3|4), got ${shape.length} dimensions (${shape.join(', ')})`
+      `expected an image with 2 to ${MAX_IMAGE_DIMS} dimensions${isRgb ? ' before its colour axis' : ''}, got ${shape.length} dimensions ${fmt(shape)}`
     );
   }
   if (isRgb && !(dtype === 'uint8' || dtype === 'float32' || dtype === 'float64')) {
@@ -40,39 +69,59 @@ export function validateImageArray(array: NDArray, rgb?: boolean): boolean {
   return isRgb;
 }
 
-/** An image layer: pixels plus how to show them. Plain evented state, no rendering. */
-export class ImageLayer {
+export function checkColormap(name: unknown): ColormapName {
+  if (!isColormapName(name)) {
+    throw new LayerValidationError(`expected a colormap among ${COLORMAP_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+function checkGamma(gamma: number): number {
+  if (!(Number.isFinite(gamma) && gamma > 0)) {
+    throw new LayerValidationError(`expected gamma to be a finite number > 0, got ${gamma}`);
+  }
+  return gamma;
+}
+
+function checkInterpolation(value: string): Interpolation {
+  if (!(INTERPOLATIONS as readonly string[]).includes(value)) {
+    throw new LayerValidationError(`expected interpolation ${INTERPOLATIONS.join(' or ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as Interpolation;
+}
+
+function checkContrastLimits(value: Range): Range {
+  if (!(value[0] < value[1]) || !Number.isFinite(value[0]) || !Number.isFinite(value[1])) {
+    throw new LayerValidationError(`expected contrast limits [low, high] with low < high, got [${value}]`);
+  }
+  return [value[0], value[1]];
+}
+
+/**
+ * An nD image layer (grayscale or RGB(A)): pixels plus how to show them. Plain evented state;
+ * renderers ask it for the plane to draw with `slicePlane`.
+ */
+export class ImageLayer extends Layer {
   readonly kind = 'image';
-  readonly id: string;
-  private _name: string;
   private _data: NDArray;
   private _rgb: boolean;
+  private _strides: number[];
   private _contrastLimits: Range;
-  private _visible = true;
-  private readonly _changed = new Signal<this, 'data' | 'display'>(this);
+  private _colormap: ColormapName;
+  private _gamma: number;
+  private _interpolation: Interpolation;
 
   constructor(data: NDArray, options: ImageLayerOptions) {
-    this.id = options.id;
-    this._name = options.name;
+    super(options);
     this._rgb = validateImageArray(data, options.rgb);
     this._data = data;
-    this._contrastLimits = this.defaultContrastLimits(data);
-    if (options.contrastLimits) {
-      this.contrastLimits = options.contrastLimits; // the setter validates
-    }
-  }
-
-  /** 'data' when pixels changed (textures must be re-uploaded), 'display' for everything else. */
-  get changed(): ISignal<this, 'data' | 'display'> {
-    return this._changed;
-  }
-
-  get name(): string {
-    return this._name;
-  }
-  set name(value: string) {
-    this._name = value;
-    this._changed.emit('display');
+    this._strides = stridesOf(data.shape);
+    this.checkTransform();
+    this._colormap = checkColormap(options.colormap ?? 'gray');
+    this._gamma = checkGamma(options.gamma ?? 1);
+    this._interpolation = checkInterpolation(options.interpolation ?? 'nearest');
+    // Checked last: the automatic limits scan every pixel, wasted if anything else is wrong.
+    this._contrastLimits = options.contrastLimits ? checkContrastLimits(options.contrastLimits) : this.defaultContrastLimits(data);
   }
 
   get data(): NDArray {
@@ -83,55 +132,130 @@ export class ImageLayer {
     return this._rgb;
   }
 
-  /** Rows and columns of the displayed plane. */
-  get extent(): { rows: number; cols: number } {
-    return { rows: this._data.shape[0], cols: this._data.shape[1] };
+  get ndim(): number {
+    return this._data.shape.length - (this._rgb ? 1 : 0);
+  }
+
+  /** Length of each spatial axis (the colour axis of RGB(A) left out). */
+  get shape(): number[] {
+    return this._data.shape.slice(0, this.ndim);
+  }
+
+  get dataExtent(): Array<[number, number]> {
+    return this.shape.map(n => [0, n]);
   }
 
   get contrastLimits(): Range {
     return [...this._contrastLimits] as Range;
   }
   set contrastLimits(value: Range) {
-    if (!(value[0] < value[1]) || !Number.isFinite(value[0]) || !Number.isFinite(value[1])) {
-      throw new LayerValidationError(`expected contrast limits [low, high] with low < high, got [${value}]`);
-    }
-    this._contrastLimits = [value[0], value[1]];
+    this._contrastLimits = checkContrastLimits(value);
     this._changed.emit('display');
   }
 
-  get visible(): boolean {
-    return this._visible;
+  get colormap(): ColormapName {
+    return this._colormap;
   }
-  set visible(value: boolean) {
-    this._visible = value;
+  set colormap(value: ColormapName) {
+    if (checkColormap(value) === this._colormap) return;
+    this._colormap = value;
     this._changed.emit('display');
   }
 
-  /** Replaces the pixels; contrast limits are recomputed only if the dtype or RGB-ness changed. */
+  get gamma(): number {
+    return this._gamma;
+  }
+  set gamma(value: number) {
+    if (checkGamma(value) === this._gamma) return;
+    this._gamma = value;
+    this._changed.emit('display');
+  }
+
+  get interpolation(): Interpolation {
+    return this._interpolation;
+  }
+  set interpolation(value: Interpolation) {
+    if (checkInterpolation(value) === this._interpolation) return;
+    this._interpolation = value;
+    this._changed.emit('display');
+  }
+
+  /**
+   * Replaces the pixels; contrast limits are recomputed only if the dtype or RGB-ness changed.
+   * A new number of axes is refused while an explicit scale/translate no longer fits it.
+   */
   setData(data: NDArray, rgb?: boolean): void {
     const isRgb = validateImageArray(data, rgb);
-    const dtypeChanged = data.dtype !== this._data.dtype || isRgb !== this._rgb;
+    const old = { data: this._data, rgb: this._rgb, strides: this._strides };
     this._data = data;
     this._rgb = isRgb;
-    if (dtypeChanged) {
+    this._strides = stridesOf(data.shape);
+    try {
+      this.checkTransform();
+    } catch (err) {
+      this._data = old.data;
+      this._rgb = old.rgb;
+      this._strides = old.strides;
+      throw err;
+    }
+    if (data.dtype !== old.data.dtype || isRgb !== old.rgb) {
       this._contrastLimits = this.defaultContrastLimits(data);
     }
     this._changed.emit('data');
   }
 
-  /** The value(s) at integer pixel (row, col), or null outside the image. */
-  valueAt(row: number, col: number): number[] | null {
-    const [rows, cols] = this._data.shape;
-    if (row < 0 || col < 0 || row >= rows || col >= cols) {
-      return null;
+  /**
+   * The 2D plane through `step` (one integer index per spatial axis; the entries of the two
+   * displayed axes are ignored) spanned by `displayed` = [row axis, column axis]: shape
+   * (rows, cols) or (rows, cols, channels) for RGB(A).
+   *
+   * When the displayed axes are the last two in order the plane is contiguous and comes back
+   * as a view of the layer's buffer (no copy, which matters for large stacks browsed slice by
+   * slice); any other pair (transposed, or a non-trailing axis) is gathered into a new array.
+   */
+  slicePlane(step: readonly number[], displayed: readonly [number, number]): NDArray {
+    return planeOf(this._data, step, displayed, this._rgb ? this._data.shape[this.ndim] : 0);
+  }
+
+
+  /**
+   * The value(s) at an integer nD index (one entry per spatial axis): one number, or every
+   * channel of an RGB(A) pixel. Null outside the image. `valueAt(row, col)` is the 2D form.
+   */
+  valueAt(row: number, col: number): number[] | null;
+  valueAt(index: readonly number[]): number[] | null;
+  valueAt(first: number | readonly number[], col?: number): number[] | null {
+    const index = typeof first === 'number' ? [first, col as number] : first;
+    const ndim = this.ndim;
+    if (index.length !== ndim || !index.every(Number.isInteger)) {
+      throw new RangeError(`expected ${ndim} integer indices for shape ${fmt(this.shape)}, got [${index.join(', ')}]`);
     }
-    const channels = this._rgb ? this._data.shape[2] : 1;
-    const start = (row * cols + col) * channels;
+    let start = 0;
+    for (let a = 0; a < ndim; a++) {
+      if (index[a] < 0 || index[a] >= this._data.shape[a]) return null;
+      start += index[a] * this._strides[a];
+    }
+    const channels = this._rgb ? this._data.shape[ndim] : 1;
     const values: number[] = [];
-    for (let c = 0; c < channels; c++) {
-      values.push(Number(this._data.data[start + c]));
-    }
+    for (let ch = 0; ch < channels; ch++) values.push(Number(this._data.data[start + ch]));
     return values;
+  }
+
+  clone(options: LayerCloneOptions): ImageLayer {
+    const data: NDArray = { dtype: this._data.dtype, shape: [...this._data.shape], data: this._data.data.slice() };
+    return new ImageLayer(data, {
+      ...options,
+      visible: this.visible,
+      opacity: this.opacity,
+      blending: this.blending,
+      scale: this.scale,
+      translate: this.translate,
+      rgb: this._rgb,
+      contrastLimits: this._contrastLimits,
+      colormap: this._colormap,
+      gamma: this._gamma,
+      interpolation: this._interpolation
+    });
   }
 
   private defaultContrastLimits(data: NDArray): Range {
@@ -141,4 +265,28 @@ export class ImageLayer {
     }
     return autoContrastLimits(data);
   }
+}
+
+/**
+ * One channel of `data` along `axis` (napari's `channel_axis` split), that axis removed.
+ * Channel planes along axis 0 are contiguous and come back as views; other axes are copied.
+ */
+export function takeChannel(data: NDArray, axis: number, index: number): NDArray {
+  const { shape, dtype } = data;
+  const shapeOut = shape.filter((_, a) => a !== axis);
+  const inner = sizeOf(shape.slice(axis + 1));
+  const outer = sizeOf(shape.slice(0, axis));
+  const n = shape[axis];
+  if (outer === 1) {
+    return { dtype, shape: shapeOut, data: data.data.subarray(index * inner, (index + 1) * inner) };
+  }
+  const out = new (typedArrayConstructor(dtype))(outer * inner);
+  // Same element type on both sides; see slicePlane for why the cast.
+  const src = data.data as unknown as Float64Array;
+  const dst = out as unknown as Float64Array;
+  for (let o = 0; o < outer; o++) {
+    const from = (o * n + index) * inner;
+    dst.set(src.subarray(from, from + inner), o * inner);
+  }
+  return { dtype, shape: shapeOut, data: out };
 }

@@ -27,6 +27,12 @@ export interface LayerOptions {
   translate?: readonly number[];
 }
 
+/** What a duplicate needs that the original must not share. */
+export interface LayerCloneOptions {
+  id: string;
+  name: string;
+}
+
 /**
  * What every layer has, as in napari's `Layer`: identity, name, visibility, opacity, blending,
  * and the data-to-world transform `world = data * scale + translate` per axis. Subclasses hold
@@ -51,8 +57,23 @@ export abstract class Layer {
     this._visible = options.visible ?? true;
     this._opacity = checkOpacity(options.opacity ?? 1);
     this._blending = checkBlending(options.blending ?? 'translucent');
-    this._scale = options.scale ? [...options.scale] : null;
-    this._translate = options.translate ? [...options.translate] : null;
+    // The lengths can only be checked against ndim once the subclass holds its data: see
+    // checkTransform(), which subclass constructors and ViewerModel.addLayer call.
+    this._scale = options.scale ? checkScale(options.scale, options.scale.length) : null;
+    this._translate = options.translate ? checkTranslate(options.translate, options.translate.length) : null;
+  }
+
+  /**
+   * A copy with its own id and name and its own data (napari's "duplicate layer" deep-copies
+   * too), so editing one never changes the other. Optional: kinds that cannot be duplicated
+   * leave it out and the viewer says so.
+   */
+  clone?(options: LayerCloneOptions): Layer;
+
+  /** Throws if an explicit scale or translate does not have one value per axis. */
+  checkTransform(): void {
+    if (this._scale) checkScale(this._scale, this.ndim);
+    if (this._translate) checkTranslate(this._translate, this.ndim);
   }
 
   /** Number of data axes (for RGB images, without the colour axis). */
@@ -69,7 +90,8 @@ export abstract class Layer {
     return this._name;
   }
   set name(value: string) {
-    this._name = checkName(value);
+    if (checkName(value) === this._name) return;
+    this._name = value;
     this._changed.emit('display');
   }
 
@@ -77,6 +99,7 @@ export abstract class Layer {
     return this._visible;
   }
   set visible(value: boolean) {
+    if (value === this._visible) return;
     this._visible = value;
     this._changed.emit('display');
   }
@@ -85,7 +108,8 @@ export abstract class Layer {
     return this._opacity;
   }
   set opacity(value: number) {
-    this._opacity = checkOpacity(value);
+    if (checkOpacity(value) === this._opacity) return;
+    this._opacity = value;
     this._changed.emit('display');
   }
 
@@ -93,7 +117,8 @@ export abstract class Layer {
     return this._blending;
   }
   set blending(value: Blending) {
-    this._blending = checkBlending(value);
+    if (checkBlending(value) === this._blending) return;
+    this._blending = value;
     this._changed.emit('display');
   }
 
@@ -101,10 +126,7 @@ export abstract class Layer {
     return this._scale ? [...this._scale] : new Array(this.ndim).fill(1);
   }
   set scale(value: readonly number[]) {
-    if (value.length !== this.ndim || !value.every(v => Number.isFinite(v) && v > 0)) {
-      throw new LayerValidationError(`expected ${this.ndim} positive finite scale values, got [${value.join(', ')}]`);
-    }
-    this._scale = [...value];
+    this._scale = checkScale(value, this.ndim);
     this._changed.emit('display');
   }
 
@@ -112,10 +134,7 @@ export abstract class Layer {
     return this._translate ? [...this._translate] : new Array(this.ndim).fill(0);
   }
   set translate(value: readonly number[]) {
-    if (value.length !== this.ndim || !value.every(Number.isFinite)) {
-      throw new LayerValidationError(`expected ${this.ndim} finite translate values, got [${value.join(', ')}]`);
-    }
-    this._translate = [...value];
+    this._translate = checkTranslate(value, this.ndim);
     this._changed.emit('display');
   }
 
@@ -142,6 +161,20 @@ export abstract class Layer {
   dispose(): void {
     Signal.clearData(this);
   }
+}
+
+function checkScale(value: readonly number[], ndim: number): number[] {
+  if (value.length !== ndim || !value.every(v => Number.isFinite(v) && v > 0)) {
+    throw new LayerValidationError(`expected ${ndim} positive finite scale values (one per axis), got [${value.join(', ')}]`);
+  }
+  return [...value];
+}
+
+function checkTranslate(value: readonly number[], ndim: number): number[] {
+  if (value.length !== ndim || !value.every(Number.isFinite)) {
+    throw new LayerValidationError(`expected ${ndim} finite translate values (one per axis), got [${value.join(', ')}]`);
+  }
+  return [...value];
 }
 
 function checkName(name: unknown): string {

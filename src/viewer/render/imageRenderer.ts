@@ -1,7 +1,13 @@
+import { ColormapName, colormapLUT, LUT_SIZE } from '../../core/colormaps';
 import { NDArray } from '../../core/ndarray';
 import { CanvasSize } from '../model/camera';
+import { labelHalves } from '../../core/labels/labelColors';
 import { ImageLayer } from '../model/imageLayer';
-import { ViewerModel } from '../model/viewerModel';
+import { LabelsLayer } from '../model/labelsLayer';
+import { Blending } from '../model/layerBase';
+import { LayerSlice, ViewerModel } from '../model/viewerModel';
+import { labelsFragmentShader } from './labelsShader';
+import { LabelsTextureCache } from './labelsTextures';
 import { IMAGE_VERTEX_SHADER, imageFragmentShader } from './shaders';
 import { SamplerKind, textureFormatFor, tileGrid } from './textureFormats';
 
@@ -16,6 +22,8 @@ interface Tile {
 interface LayerTextures {
   data: NDArray;
   rgb: boolean;
+  /** Which plane of `data` the tiles hold: the slice's step and displayed axes. */
+  sliceKey: string;
   sampler: SamplerKind;
   channels: number;
   tiles: Tile[];
@@ -26,21 +34,41 @@ interface Program {
   uniforms: Record<string, WebGLUniformLocation | null>;
 }
 
-const UNIFORMS = ['u_tileOrigin', 'u_tileSize', 'u_center', 'u_zoom', 'u_canvas', 'u_texture', 'u_contrast', 'u_opacity'];
+const UNIFORMS = [
+  'u_tileOrigin',
+  'u_tileSize',
+  'u_tileTexels',
+  'u_center',
+  'u_zoom',
+  'u_canvas',
+  'u_texture',
+  'u_lut',
+  'u_contrast',
+  'u_gamma',
+  'u_opacity',
+  'u_linear',
+  'u_seed',
+  'u_contour',
+  'u_showSelected',
+  'u_selected'
+];
 
 export class RendererError extends Error {}
 
 /**
- * Draws a ViewerModel's image layers with WebGL2. Each layer's pixels live in GPU textures of
- * at most `maxTile` texels a side (so images larger than the GPU's texture limit still show),
- * uploaded once per data change; a frame only sets uniforms and draws one quad per tile.
+ * Draws a ViewerModel's image layers with WebGL2. The plane of each layer that the dims
+ * select lives in GPU textures of at most `maxTile` texels a side (so images larger than the
+ * GPU's texture limit still show), uploaded once per data or slice change; a frame only sets
+ * uniforms and draws one quad per tile, placed by the layer's scale and translate.
  */
 export class ImageRenderer {
   private readonly gl: WebGL2RenderingContext;
   private readonly programs = new Map<string, Program>();
   private readonly textures = new Map<string, LayerTextures>();
+  private readonly luts = new Map<ColormapName, WebGLTexture>();
   private readonly quad: WebGLVertexArrayObject;
   private readonly maxTile: number;
+  private readonly labels: LabelsTextureCache;
 
   constructor(readonly canvas: HTMLCanvasElement) {
     const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
@@ -50,6 +78,7 @@ export class ImageRenderer {
     this.gl = gl;
     this.maxTile = Math.min(4096, gl.getParameter(gl.MAX_TEXTURE_SIZE) as number);
     this.quad = this.createQuad();
+    this.labels = new LabelsTextureCache(gl, this.maxTile);
   }
 
   render(model: ViewerModel, size: CanvasSize, devicePixelRatio: number): void {
@@ -64,39 +93,81 @@ export class ImageRenderer {
     gl.clearColor(0, 0, 0, 1);
     gl.clear(gl.COLOR_BUFFER_BIT);
     gl.enable(gl.BLEND);
-    // Translucent blending as napari's default; alpha is straight (not premultiplied).
-    gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
     this.dropTexturesOfRemovedLayers(model);
     const { center, zoom } = model.camera;
     for (const layer of model.layers) {
-      if (!layer.visible) {
-        continue;
+      if (!layer.visible || !(layer instanceof ImageLayer || layer instanceof LabelsLayer)) {
+        continue; // points and shapes are drawn by the vector overlay
       }
-      const textures = this.texturesFor(layer);
-      const program = this.programFor(textures.sampler, textures.channels);
-      gl.useProgram(program.program);
-      const u = program.uniforms;
+      const slice = model.sliceOf(layer);
+      if (!slice) {
+        continue; // the current slice lies outside this layer
+      }
+      const tiles = layer instanceof ImageLayer ? this.useImage(layer, slice) : this.useLabels(layer, slice);
+      this.setBlending(layer.blending);
+      const u = tiles.program.uniforms;
       // Uniforms in device pixels so the image is sharp on HiDPI screens.
       gl.uniform2f(u.u_center, center.col, center.row);
       gl.uniform1f(u.u_zoom, zoom * devicePixelRatio);
       gl.uniform2f(u.u_canvas, width, height);
-      const [lo, hi] = layer.contrastLimits;
-      gl.uniform2f(u.u_contrast, lo, hi);
-      gl.uniform1f(u.u_opacity, 1);
+      gl.uniform1f(u.u_opacity, layer.opacity);
       gl.uniform1i(u.u_texture, 0);
       gl.bindVertexArray(this.quad);
       gl.activeTexture(gl.TEXTURE0);
-      for (const tile of textures.tiles) {
+      // World placement of the displayed axes: texel (r, c) covers translate + [r, r+1) × scale.
+      const [rowAxis, colAxis] = slice.displayed;
+      const scale = layer.scale;
+      const translate = layer.translate;
+      for (const tile of tiles.tiles) {
         gl.bindTexture(gl.TEXTURE_2D, tile.texture);
-        gl.uniform2f(u.u_tileOrigin, tile.col, tile.row);
-        gl.uniform2f(u.u_tileSize, tile.cols, tile.rows);
+        gl.uniform2f(u.u_tileOrigin, translate[colAxis] + tile.col * scale[colAxis], translate[rowAxis] + tile.row * scale[rowAxis]);
+        gl.uniform2f(u.u_tileSize, tile.cols * scale[colAxis], tile.rows * scale[rowAxis]);
+        gl.uniform2f(u.u_tileTexels, tile.cols, tile.rows);
         gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
       }
     }
     gl.bindVertexArray(null);
   }
 
+  /** Binds the image program and its per-layer uniforms; returns the tiles to draw. */
+  private useImage(layer: ImageLayer, slice: LayerSlice): { program: Program; tiles: Tile[] } {
+    const gl = this.gl;
+    const textures = this.texturesFor(layer, slice);
+    const program = this.programFor(textures.sampler, textures.channels);
+    gl.useProgram(program.program);
+    const u = program.uniforms;
+    const [lo, hi] = layer.contrastLimits;
+    gl.uniform2f(u.u_contrast, lo, hi);
+    gl.uniform1f(u.u_gamma, layer.gamma);
+    gl.uniform1i(u.u_linear, layer.interpolation === 'linear' ? 1 : 0);
+    gl.uniform1i(u.u_lut, 1);
+    gl.activeTexture(gl.TEXTURE1);
+    gl.bindTexture(gl.TEXTURE_2D, this.lutFor(layer.colormap));
+    return { program, tiles: textures.tiles };
+  }
+
+  /** Binds the labels program (integer texture, colour hash in the shader) and its uniforms. */
+  private useLabels(layer: LabelsLayer, slice: LayerSlice): { program: Program; tiles: Tile[] } {
+    const gl = this.gl;
+    const { format, tiles } = this.labels.texturesFor(layer, slice);
+    const key = `labels:${format.internalFormat}:${format.signed}`;
+    let program = this.programs.get(key);
+    if (!program) {
+      program = this.compile(IMAGE_VERTEX_SHADER, labelsFragmentShader(format));
+      this.programs.set(key, program);
+    }
+    gl.useProgram(program.program);
+    const u = program.uniforms;
+    const [lo, hi] = labelHalves(layer.selectedLabel);
+    gl.uniform1ui(u.u_seed, layer.colorSeed >>> 0);
+    gl.uniform1i(u.u_contour, layer.contour);
+    gl.uniform1i(u.u_showSelected, layer.showSelectedLabel ? 1 : 0);
+    gl.uniform2ui(u.u_selected, lo, hi);
+    return { program, tiles };
+  }
+
   dispose(): void {
+    this.labels.dispose();
     for (const id of [...this.textures.keys()]) {
       this.deleteTextures(id);
     }
@@ -104,18 +175,25 @@ export class ImageRenderer {
       this.gl.deleteProgram(p.program);
     }
     this.programs.clear();
+    for (const lut of this.luts.values()) {
+      this.gl.deleteTexture(lut);
+    }
+    this.luts.clear();
     this.gl.deleteVertexArray(this.quad);
   }
 
-  private texturesFor(layer: ImageLayer): LayerTextures {
+  private texturesFor(layer: ImageLayer, slice: LayerSlice): LayerTextures {
+    const sliceKey = `${slice.step.join(',')}|${slice.displayed.join(',')}`;
     const cached = this.textures.get(layer.id);
-    if (cached && cached.data === layer.data && cached.rgb === layer.rgb) {
+    if (cached && cached.data === layer.data && cached.rgb === layer.rgb && cached.sliceKey === sliceKey) {
       return cached;
     }
     this.deleteTextures(layer.id);
     const gl = this.gl;
-    const fmt = textureFormatFor(layer.data, layer.rgb);
-    const { rows, cols } = layer.extent;
+    // A view into the layer's buffer for the usual (…, rows, cols) layout; a copy if transposed.
+    const plane = layer.slicePlane(slice.step, slice.displayed);
+    const fmt = textureFormatFor(plane, layer.rgb);
+    const [rows, cols] = plane.shape;
     const tiles: Tile[] = [];
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     // Row length/skip let each tile upload straight out of the full row-major array, no copies.
@@ -138,13 +216,43 @@ export class ImageRenderer {
     gl.pixelStorei(gl.UNPACK_ROW_LENGTH, 0);
     gl.pixelStorei(gl.UNPACK_SKIP_ROWS, 0);
     gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, 0);
-    const entry = { data: layer.data, rgb: layer.rgb, sampler: fmt.sampler, channels: fmt.channels, tiles };
+    const entry = { data: layer.data, rgb: layer.rgb, sliceKey, sampler: fmt.sampler, channels: fmt.channels, tiles };
     this.textures.set(layer.id, entry);
     return entry;
   }
 
+  /** napari's blending modes on straight (not premultiplied) alpha. */
+  private setBlending(blending: Blending): void {
+    const gl = this.gl;
+    if (blending === 'additive') {
+      gl.blendFunc(gl.SRC_ALPHA, gl.ONE);
+    } else if (blending === 'opaque') {
+      gl.blendFunc(gl.ONE, gl.ZERO);
+    } else {
+      gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+    }
+  }
+
+  /** One 256 × 1 RGBA texture per colormap, made on first use and kept (they are 1 KiB). */
+  private lutFor(name: ColormapName): WebGLTexture {
+    let texture = this.luts.get(name);
+    if (!texture) {
+      const gl = this.gl;
+      texture = gl.createTexture()!;
+      gl.bindTexture(gl.TEXTURE_2D, texture);
+      // NEAREST and no mipmaps: texelFetch needs a complete texture, and entries must not mix.
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+      gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, LUT_SIZE, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, colormapLUT(name));
+      this.luts.set(name, texture);
+    }
+    return texture;
+  }
+
   private dropTexturesOfRemovedLayers(model: ViewerModel): void {
     const alive = new Set(model.layers.map(l => l.id));
+    this.labels.retain(alive);
     for (const id of [...this.textures.keys()]) {
       if (!alive.has(id)) {
         this.deleteTextures(id);

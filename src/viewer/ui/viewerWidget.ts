@@ -1,99 +1,82 @@
-import { Widget } from '@lumino/widgets';
+import { Panel } from '@lumino/widgets';
 import { describeBackend, probeComputeBackend } from '../../compute/backend';
-import { CanvasSize } from '../model/camera';
+import { NDArray } from '../../core/ndarray';
+import { LabelsLayer } from '../model/labelsLayer';
+import { Layer } from '../model/layerBase';
+import { PointsLayer } from '../model/pointsLayer';
+import { ShapesLayer } from '../model/shapesLayer';
 import { ViewerModel } from '../model/viewerModel';
-import { ImageRenderer } from '../render/imageRenderer';
-import { FileDropTool } from '../tools/fileDrop';
-import { DEFAULT_PAN_ZOOM, PanZoomOptions, PanZoomTool } from '../tools/panZoom';
+import { PanZoomOptions } from '../tools/panZoom';
+import { CanvasView } from './canvasView';
+import { DimsSliders } from './dimsSliders';
+import { runShortcut } from './shortcutActions';
+import { matchShortcut, ShortcutOverrides } from './shortcuts';
+import { ViewerSidePanel } from './sidePanel';
 import { ViewerStatusBar } from './statusBar';
+import { ViewerToolbar } from './toolbar';
 
 export interface ViewerWidgetOptions {
   panZoom?: () => PanZoomOptions;
-}
-
-function formatValue(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  return v.toPrecision(5);
+  /** The user's key binding overrides (settings), read on every key press. */
+  shortcuts?: () => ShortcutOverrides;
+  /** Start with the side panel (layer list and controls) collapsed, e.g. in small outputs. */
+  sidePanelCollapsed?: boolean;
 }
 
 /**
- * One view of a ViewerModel: a WebGL2 canvas with pan/zoom and a status line. Several widgets
- * may show the same model (a notebook output and a main-area panel); each only observes it.
+ * One view of a ViewerModel, laid out as napari: tools above the canvas, layer controls and
+ * the layer list beside it, dims sliders and the status line below. Several widgets may show
+ * the same model (a notebook output and a main-area panel); each only observes and edits it.
  */
-export class ViewerWidget extends Widget {
+export class ViewerWidget extends Panel {
   readonly model: ViewerModel;
   readonly statusBar = new ViewerStatusBar();
-  private readonly canvasHost = document.createElement('div');
-  private readonly canvas = document.createElement('canvas');
-  private readonly overlay = document.createElement('div');
-  private renderer: ImageRenderer | null = null;
-  private tool: PanZoomTool | null = null;
-  private readonly dropTool: FileDropTool;
-  private frameRequested = 0;
-  private viewFitted = false;
-  private readonly resizeObserver: ResizeObserver;
-  private lastPointer: { x: number; y: number } | null = null;
+  readonly canvasView: CanvasView;
+  private readonly toolbar: ViewerToolbar;
+  private readonly sidePanel: ViewerSidePanel;
+  private readonly dims: DimsSliders;
+  private sliderAxis: number | null = null;
 
   constructor(model: ViewerModel, options: ViewerWidgetOptions = {}) {
     super();
     this.model = model;
     this.addClass('jp-SegLab-viewer');
-    this.canvasHost.className = 'jp-SegLab-canvasHost';
-    this.canvasHost.tabIndex = 0; // keyboard navigation needs focus
-    this.canvasHost.setAttribute('role', 'img');
-    this.canvasHost.setAttribute('aria-label', 'SegLab image canvas: drag to pan, wheel or +/- to zoom, Home to reset');
-    this.canvas.className = 'jp-SegLab-canvas';
-    this.canvasHost.appendChild(this.canvas);
-    this.overlay.className = 'jp-SegLab-overlay';
-    this.overlay.hidden = true;
-    this.canvasHost.appendChild(this.overlay);
-    this.node.appendChild(this.canvasHost);
-    this.node.appendChild(this.statusBar.node);
-
-    try {
-      this.renderer = new ImageRenderer(this.canvas);
-      this.tool = new PanZoomTool(this.canvasHost, model, () => this.canvasSize(), () => this.resetView(), options.panZoom ?? (() => DEFAULT_PAN_ZOOM));
-    } catch (err) {
-      this.statusBar.setMessage(String((err as Error).message ?? err), true);
-    }
-    this.dropTool = new FileDropTool(this.canvasHost, model, (text, isError) => this.showMessage(text, isError));
-    model.layersChanged.connect(this.onLayersChanged, this);
-    model.layerChanged.connect(this.scheduleRender, this);
-    model.camera.changed.connect(this.onCameraChanged, this);
-    this.canvasHost.addEventListener('pointermove', this.onPointerMove);
-    this.canvasHost.addEventListener('pointerleave', this.onPointerLeave);
-    this.resizeObserver = new ResizeObserver(() => {
-      this.fitOnceVisible();
-      this.scheduleRender();
+    const message = (text: string, isError: boolean) => this.showMessage(text, isError);
+    this.canvasView = new CanvasView(model, {
+      panZoom: options.panZoom,
+      showMessage: message,
+      setCursorText: text => this.statusBar.setCursor(text)
     });
-    this.resizeObserver.observe(this.canvasHost);
+    this.toolbar = new ViewerToolbar(model, { onScreenshot: () => this.downloadScreenshot(), shortcuts: options.shortcuts });
+    this.sidePanel = new ViewerSidePanel(model, {
+      onNewLabels: source => this.addEmptyLayer('labels', source),
+      onNewPoints: source => this.addEmptyLayer('points', source),
+      onNewShapes: source => this.addEmptyLayer('shapes', source),
+      onMessage: message,
+      collapsed: options.sidePanelCollapsed
+    });
+    this.dims = new DimsSliders(model);
+    const body = new Panel();
+    body.addClass('jp-SegLab-body');
+    body.addWidget(this.sidePanel);
+    body.addWidget(this.canvasView);
+    this.addWidget(this.toolbar);
+    this.addWidget(body);
+    this.addWidget(this.dims);
+    this.addWidget(this.statusBar);
+
+    // Capture phase on the canvas: after the editing tools (registered earlier, they keep
+    // Enter/Escape/Delete for their gestures), before pan/zoom's own arrow keys.
+    this.canvasView.node.addEventListener('keydown', event => this.onKeyDown(event, options.shortcuts), true);
+    this.canvasView.node.addEventListener('pointerdown', () => this.canvasView.node.focus());
     void probeComputeBackend().then(info => {
       if (!this.isDisposed) this.statusBar.setBackend(describeBackend(info), JSON.stringify(info, null, 1));
     });
   }
 
-  dispose(): void {
-    if (this.isDisposed) return;
-    cancelAnimationFrame(this.frameRequested);
-    this.resizeObserver.disconnect();
-    this.tool?.dispose();
-    this.dropTool.dispose();
-    this.renderer?.dispose();
-    this.canvasHost.removeEventListener('pointermove', this.onPointerMove);
-    this.canvasHost.removeEventListener('pointerleave', this.onPointerLeave);
-    super.dispose();
-  }
-
   /** Fits all layers into the canvas (napari's "reset view"). */
   resetView(): void {
-    const extent = this.model.extent;
-    const size = this.canvasSize();
-    if (extent && size.width > 0 && size.height > 0) {
-      this.model.camera.fit(extent.rows, extent.cols, size);
-      this.viewFitted = true;
-    }
+    this.canvasView.resetView();
   }
 
   /** Shows a message (or an error) in the status line. */
@@ -106,69 +89,66 @@ export class ViewerWidget extends Widget {
    * be decoded) and for hints in an empty viewer. An empty string hides it.
    */
   showOverlay(text: string, isError = false): void {
-    this.overlay.textContent = text;
-    this.overlay.hidden = text.length === 0;
-    this.overlay.classList.toggle('jp-SegLab-overlayError', isError);
+    this.canvasView.showOverlay(text, isError);
     if (isError) this.statusBar.setMessage(text, true);
   }
 
-  private canvasSize(): CanvasSize {
-    return { width: this.canvasHost.clientWidth, height: this.canvasHost.clientHeight };
+  /** The canvas as RGBA bytes (device pixels), what `viewer.screenshot()` returns in Python. */
+  screenshot(): NDArray {
+    const image = this.canvasView.screenshot();
+    const bytes = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+    return { dtype: 'uint8', shape: [image.height, image.width, 4], data: bytes };
   }
 
-  private fitOnceVisible(): void {
-    if (!this.viewFitted) this.resetView();
+  private downloadScreenshot(): void {
+    const image = this.canvasView.screenshot();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    canvas.getContext('2d')!.putImageData(image, 0, 0);
+    canvas.toBlob(blob => {
+      if (!blob) return this.showMessage('could not encode the screenshot as PNG', true);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = 'seglab-screenshot.png';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    }, 'image/png');
   }
 
-  private onLayersChanged(): void {
-    if (this.model.layers.length === 0) this.viewFitted = false;
-    this.fitOnceVisible();
-    this.scheduleRender();
-  }
-
-  private onCameraChanged(): void {
-    this.updateCursorReadout();
-    this.scheduleRender();
-  }
-
-  private scheduleRender(): void {
-    if (this.frameRequested || !this.renderer) return;
-    this.frameRequested = requestAnimationFrame(() => {
-      this.frameRequested = 0;
-      const size = this.canvasSize();
-      if (this.isDisposed || size.width === 0 || size.height === 0) return;
-      try {
-        this.renderer?.render(this.model, size, window.devicePixelRatio || 1);
-      } catch (err) {
-        this.statusBar.setMessage(`rendering failed: ${(err as Error).message ?? err}`, true);
-      }
+  private onKeyDown(event: KeyboardEvent, shortcuts?: () => ShortcutOverrides): void {
+    const action = matchShortcut(event, this.model.activeLayer?.kind ?? null, shortcuts?.() ?? {});
+    const handled = runShortcut(this.model, action, {
+      resetView: () => this.resetView(),
+      sliderAxis: () => this.sliderAxis,
+      setSliderAxis: axis => (this.sliderAxis = axis),
+      showMessage: (text, isError) => this.showMessage(text, isError)
     });
+    if (handled) {
+      event.preventDefault();
+      event.stopImmediatePropagation(); // pan/zoom listens on the same element
+    }
   }
 
-  private onPointerMove = (event: PointerEvent): void => {
-    const rect = this.canvasHost.getBoundingClientRect();
-    this.lastPointer = { x: event.clientX - rect.left, y: event.clientY - rect.top };
-    this.updateCursorReadout();
-  };
-
-  private onPointerLeave = (): void => {
-    this.lastPointer = null;
-    this.statusBar.setCursor('');
-  };
-
-  private updateCursorReadout(): void {
-    if (!this.lastPointer) return;
-    const p = this.model.camera.screenToData(this.lastPointer, this.canvasSize());
-    const row = Math.floor(p.row);
-    const col = Math.floor(p.col);
-    const parts = [`[${row}, ${col}]`];
-    for (const layer of this.model.layers) {
-      const values = layer.visible ? layer.valueAt(row, col) : null;
-      if (values) {
-        const shown = values.length === 1 ? formatValue(values[0]) : `(${values.map(formatValue).join(', ')})`;
-        parts.push(`${layer.name}: ${shown}`);
+  /** napari's "new labels/points/shapes layer" buttons: sized and placed like `source`. */
+  private addEmptyLayer(kind: 'labels' | 'points' | 'shapes', source: Layer | undefined): void {
+    const model = this.model;
+    const reference = source ?? model.layers[model.layers.length - 1];
+    const placement = reference ? { scale: reference.scale, translate: reference.translate } : {};
+    try {
+      if (kind === 'labels') {
+        if (!reference) return this.showMessage('add an image first: a new labels layer takes its shape', true);
+        const shape = reference.dataExtent.map(([lo, hi]) => Math.max(1, Math.ceil(hi - lo)));
+        const size = shape.reduce((a, b) => a * b, 1);
+        const data: NDArray = { dtype: 'int32', shape, data: new Int32Array(size) };
+        model.addLayer(new LabelsLayer(data, { id: model.newLayerId(), name: 'Labels', ...placement }));
+      } else {
+        const ndim = reference ? reference.ndim : 2;
+        const options = { id: model.newLayerId(), ndim, ...(reference ? placement : {}) };
+        model.addLayer(kind === 'points' ? new PointsLayer({ ...options, name: 'Points' }) : new ShapesLayer({ ...options, name: 'Shapes' }));
       }
+    } catch (err) {
+      this.showMessage(String((err as Error).message ?? err), true);
     }
-    this.statusBar.setCursor(parts.join('  '));
   }
 }

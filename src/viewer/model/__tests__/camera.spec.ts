@@ -1,4 +1,4 @@
-// Covers src/viewer/model/camera.ts: coordinate transforms, pan, anchored zoom, clamping, fit, set() guards, signal.
+// Covers src/viewer/model/camera.ts: coordinate transforms, pan, anchored zoom, clamping, fit/fitExtent, set() guards, signal.
 import { Camera } from '../camera';
 
 const canvas = { width: 800, height: 600 };
@@ -119,6 +119,19 @@ describe('Camera', () => {
     expect(c.zoom).toBeCloseTo(0.5, 12);
     expect(c.dataToScreen({ row: 0, col: 0 }, canvas).x).toBeCloseTo(0, 9);
     expect(c.dataToScreen({ row: 100, col: 1600 }, canvas).x).toBeCloseTo(800, 9);
+  });
+
+  it('fitExtent centres a box anywhere in the world (translated layers)', () => {
+    const c = new Camera();
+    c.fitExtent({ top: -50, left: 100, rows: 1000, cols: 500 }, canvas);
+    expect(c.center).toEqual({ row: 450, col: 350 });
+    expect(c.zoom).toBeCloseTo(0.6 * 0.95, 12);
+    expect(c.dataToScreen({ row: -50, col: 350 }, canvas).y).toBeCloseTo(15, 9);
+    expect(c.dataToScreen({ row: 950, col: 350 }, canvas).y).toBeCloseTo(585, 9);
+    const before = { center: c.center, zoom: c.zoom };
+    c.fitExtent({ top: 0, left: 0, rows: NaN, cols: 10 }, canvas);
+    c.fitExtent({ top: 0, left: 0, rows: 10, cols: 0 }, canvas);
+    expect({ center: c.center, zoom: c.zoom }).toEqual(before);
   });
 
   it('fit ignores an empty canvas or extent', () => {

@@ -1,213 +1,237 @@
-// Covers src/viewer/model/imageLayer.ts: validateImageArray, contrast limits, setData, valueAt, extent, signals.
+// Covers src/viewer/model/imageLayer.ts: validation (nD, RGB guess, every rejection), display
+// properties, setData, valueAt, clone and the 2D/ nD basics. Slicing against numpy is in
+// imageSlicing.spec.ts.
 import { DType, TypedArray } from '../../../core/dtypes';
 import { NDArray } from '../../../core/ndarray';
-import { ImageLayer, LayerValidationError, validateImageArray } from '../imageLayer';
+import { guessRgb, ImageLayer, LayerValidationError, validateImageArray } from '../imageLayer';
+import { Layer } from '../layerBase';
 
 const nd = (dtype: DType, shape: number[], data: TypedArray): NDArray => ({ dtype, shape, data });
-const u16 = (shape: number[], values?: number[]) =>
-  nd('uint16', shape, values ? new Uint16Array(values) : new Uint16Array(shape.reduce((a, b) => a * b, 1)));
-const u8 = (shape: number[]) => nd('uint8', shape, new Uint8Array(shape.reduce((a, b) => a * b, 1)));
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const u16 = (shape: number[], values?: number[]) => nd('uint16', shape, values ? new Uint16Array(values) : new Uint16Array(size(shape)));
+const u8 = (shape: number[]) => nd('uint8', shape, new Uint8Array(size(shape)));
+const iota = (shape: number[]) => nd('float32', shape, new Float32Array(size(shape)).map((_, i) => i));
+
+describe('guessRgb (napari guess_rgb)', () => {
+  it.each([
+    [[512, 512, 3], true],
+    [[31, 31, 4], true],
+    [[5, 512, 512, 3], true],
+    [[30, 512, 3], false], // a side of 30 is too short: more likely a (z, y, x=3) stack
+    [[10, 64, 4], false],
+    [[4, 5, 3], false],
+    [[512, 512], false],
+    [[512, 512, 5], false],
+    [[3], false]
+  ])('%j -> %p', (shape, expected) => expect(guessRgb(shape)).toBe(expected));
+});
 
 describe('validateImageArray', () => {
-  it('accepts 2D images of any dtype as grayscale', () => {
-    expect(validateImageArray(u16([4, 5]))).toBe(false);
+  it('accepts 2D to 5D grayscale of any dtype', () => {
+    for (const shape of [[4, 5], [3, 4, 5], [2, 3, 4, 5], [2, 2, 3, 4, 5]]) {
+      expect(validateImageArray(u16(shape))).toBe(false);
+    }
     expect(validateImageArray(nd('int64', [2, 2], new BigInt64Array(4)))).toBe(false);
-    expect(validateImageArray(u16([4, 5]), false)).toBe(false);
   });
 
-  it('detects RGB and RGBA from a last axis of 3 or 4 on a 3D array', () => {
-    expect(validateImageArray(u8([4, 5, 3]))).toBe(true);
-    expect(validateImageArray(u8([4, 5, 4]))).toBe(true);
-    expect(validateImageArray(nd('float32', [2, 2, 3], new Float32Array(12)))).toBe(true);
-    expect(validateImageArray(nd('float64', [2, 2, 4], new Float64Array(16)), true)).toBe(true);
+  it('accepts RGB(A) with 2 to 5 axes before the colour axis, guessed or explicit', () => {
+    expect(validateImageArray(u8([40, 50, 3]))).toBe(true);
+    expect(validateImageArray(u8([4, 5, 3]), true)).toBe(true);
+    expect(validateImageArray(u8([4, 5, 3]))).toBe(false); // too small to guess: a 3D stack
+    expect(validateImageArray(nd('float32', [2, 1, 1, 4], new Float32Array(8)), true)).toBe(true);
+    expect(validateImageArray(u8([2, 2, 2, 2, 2, 3]), true)).toBe(true);
   });
 
   it.each([
-    ['1D', [10], /got 1 dimensions \(10\)/],
-    ['4D', [2, 3, 4, 3], /got 4 dimensions \(2, 3, 4, 3\)/],
-    ['3D with 5 channels', [4, 5, 5], /got 3 dimensions \(4, 5, 5\)/],
-    ['3D stack of planes', [10, 64, 64], /got 3 dimensions \(10, 64, 64\)/]
-  ])('rejects %s arrays with a message naming the shape', (_label, shape, message) => {
+    ['1D', [10], /2 to 5 dimensions, got 1 dimensions \(10\)/],
+    ['6D', [2, 2, 2, 2, 2, 2], /2 to 5 dimensions, got 6 dimensions \(2, 2, 2, 2, 2, 2\)/]
+  ])('rejects %s grayscale arrays, naming the shape', (_label, shape, message) => {
     expect(() => validateImageArray(u8(shape))).toThrow(LayerValidationError);
     expect(() => validateImageArray(u8(shape))).toThrow(message);
   });
 
-  it('rejects rgb=true for a shape that is not (rows, cols, 3|4), naming the shape', () => {
+  it('rejects RGB with 6 axes before the colour axis or only 1', () => {
+    expect(() => validateImageArray(u8([2, 2, 2, 2, 2, 2, 3]), true)).toThrow(/2 to 5 dimensions before its colour axis, got 7 dimensions/);
+    expect(() => validateImageArray(u8([5, 3]), true)).toThrow(/last axis of 3 or 4 after 2 to 5 other axes, got shape \(5, 3\)/);
+  });
+
+  it('rejects an axis of length 0 and a buffer that does not match the shape', () => {
+    expect(() => validateImageArray(nd('uint8', [0, 5], new Uint8Array(0)))).toThrow(/at least one element, got shape \(0, 5\)/);
+    expect(() => validateImageArray(nd('uint8', [4, 0, 5], new Uint8Array(0)))).toThrow(LayerValidationError);
+    expect(() => validateImageArray(nd('uint8', [4, 5], new Uint8Array(19)))).toThrow(/expected 20 elements for shape \(4, 5\), got 19/);
+  });
+
+  it('rejects rgb=true for a shape whose last axis is not 3 or 4', () => {
     expect(() => validateImageArray(u8([4, 5]), true)).toThrow(/RGB\(A\) image .* got shape \(4, 5\)/);
     expect(() => validateImageArray(u8([4, 5, 2]), true)).toThrow(/got shape \(4, 5, 2\)/);
   });
 
-  it('rejects rgb=false for an RGB-looking 3D array (it is not 2D)', () => {
-    expect(() => validateImageArray(u8([4, 5, 3]), false)).toThrow(/2D image .* got 3 dimensions \(4, 5, 3\)/);
+  it.each(['int16', 'uint16', 'int8', 'int32', 'uint32', 'bool', 'int64'] as DType[])('rejects an RGB image of %s, naming the dtype', dtype => {
+    const a = nd(dtype, [40, 40, 3], dtype === 'int64' ? new BigInt64Array(4800) : new Uint8Array(4800));
+    expect(() => validateImageArray(a)).toThrow(new RegExp(`uint8 or float .*got ${dtype}$`));
   });
-
-  it.each(['int16', 'uint16', 'int8', 'int32', 'uint32', 'bool', 'int64'] as DType[])(
-    'rejects an RGB image of %s, naming the dtype',
-    dtype => {
-      const a = nd(dtype, [2, 2, 3], dtype === 'int64' ? new BigInt64Array(12) : new Uint8Array(12));
-      expect(() => validateImageArray(a)).toThrow(new RegExp(`uint8 or float .*got ${dtype}$`));
-    }
-  );
 });
 
 describe('ImageLayer', () => {
-  it('keeps id, name, data, extent and computes default contrast limits', () => {
+  it('is a Layer with id, name, data, nD shape and default display settings', () => {
     const data = u16([2, 3], [5, 9, 100, 7, 8, 50]);
     const layer = new ImageLayer(data, { id: 'a', name: 'cells' });
-    expect(layer.kind).toBe('image');
-    expect(layer.id).toBe('a');
-    expect(layer.name).toBe('cells');
-    expect(layer.data).toBe(data);
-    expect(layer.rgb).toBe(false);
-    expect(layer.visible).toBe(true);
-    expect(layer.extent).toEqual({ rows: 2, cols: 3 });
+    expect(layer).toBeInstanceOf(Layer);
+    expect([layer.kind, layer.id, layer.name, layer.data, layer.rgb]).toEqual(['image', 'a', 'cells', data, false]);
+    expect([layer.ndim, layer.shape, layer.dataExtent]).toEqual([2, [2, 3], [[0, 2], [0, 3]]]);
     expect(layer.contrastLimits).toEqual([5, 100]);
+    expect([layer.colormap, layer.gamma, layer.interpolation]).toEqual(['gray', 1, 'nearest']);
+    expect([layer.visible, layer.opacity, layer.blending, layer.scale, layer.translate]).toEqual([true, 1, 'translucent', [1, 1], [0, 0]]);
   });
 
-  it('uses explicit contrast limits when given', () => {
-    const layer = new ImageLayer(u16([2, 2], [1, 2, 3, 4]), { id: 'a', name: 'x', contrastLimits: [0, 1000] });
-    expect(layer.contrastLimits).toEqual([0, 1000]);
+  it('an RGB(A) stack has the colour axis outside ndim, shape and extent', () => {
+    const layer = new ImageLayer(u8([5, 40, 50, 4]), { id: 'a', name: 'x' });
+    expect([layer.rgb, layer.ndim, layer.shape, layer.contrastLimits]).toEqual([true, 3, [5, 40, 50], [0, 255]]);
+    expect(layer.dataExtent).toEqual([[0, 5], [0, 40], [0, 50]]);
+    const f = new ImageLayer(nd('float32', [1, 1, 4], new Float32Array([0.2, 0.3, 0.4, 0.5])), { id: 'b', name: 'y', rgb: true });
+    expect(f.contrastLimits).toEqual([0, 1]);
   });
 
-  it('gives RGB layers [0, 255] for uint8 and [0, 1] for float, whatever the content', () => {
-    expect(new ImageLayer(u8([2, 2, 3]), { id: 'a', name: 'x' }).contrastLimits).toEqual([0, 255]);
-    const f = nd('float32', [1, 1, 4], new Float32Array([0.2, 0.3, 0.4, 0.5]));
-    const layer = new ImageLayer(f, { id: 'b', name: 'y' });
-    expect(layer.rgb).toBe(true);
-    expect(layer.extent).toEqual({ rows: 1, cols: 1 });
-    expect(layer.contrastLimits).toEqual([0, 1]);
-  });
-
-  it('rejects invalid arrays at construction', () => {
-    expect(() => new ImageLayer(u8([7]), { id: 'a', name: 'x' })).toThrow(LayerValidationError);
-  });
-
-  it('contrastLimits returns a copy', () => {
-    const layer = new ImageLayer(u16([1, 2], [0, 10]), { id: 'a', name: 'x' });
-    layer.contrastLimits[0] = 99;
-    expect(layer.contrastLimits).toEqual([0, 10]);
-  });
-
-  it('contrast limits setter accepts low < high and emits display', () => {
-    const layer = new ImageLayer(u16([1, 2], [0, 10]), { id: 'a', name: 'x' });
-    const seen: string[] = [];
-    layer.changed.connect((_, what) => seen.push(what));
-    const limits: [number, number] = [-5, 2.5];
-    layer.contrastLimits = limits;
-    limits[0] = 100; // the layer must not keep the caller's array
-    expect(layer.contrastLimits).toEqual([-5, 2.5]);
-    expect(seen).toEqual(['display']);
+  it('takes every display option from the constructor', () => {
+    const layer = new ImageLayer(u16([2, 3, 4]), {
+      id: 'a',
+      name: 'x',
+      colormap: 'magma',
+      gamma: 0.5,
+      interpolation: 'linear',
+      contrastLimits: [0, 1000],
+      opacity: 0.25,
+      blending: 'additive',
+      visible: false,
+      scale: [2, 0.5, 0.5],
+      translate: [10, 0, -3]
+    });
+    expect([layer.colormap, layer.gamma, layer.interpolation, layer.contrastLimits]).toEqual(['magma', 0.5, 'linear', [0, 1000]]);
+    expect([layer.opacity, layer.blending, layer.visible, layer.scale, layer.translate]).toEqual([0.25, 'additive', false, [2, 0.5, 0.5], [10, 0, -3]]);
+    expect(layer.worldExtent).toEqual([[10, 14], [0, 1.5], [-3, -1]]);
   });
 
   it.each([
-    [[5, 5]],
-    [[6, 5]],
-    [[NaN, 5]],
-    [[0, NaN]],
-    [[-Infinity, 5]],
-    [[0, Infinity]]
-  ])('contrast limits setter rejects %j and keeps the old limits', value => {
+    ['an unknown colormap, listing the valid names', { colormap: 'jet' }, /colormap among gray, gray_r, viridis.*yellow, got "jet"/],
+    ['gamma 0', { gamma: 0 }, /gamma to be a finite number > 0, got 0/],
+    ['negative gamma', { gamma: -1 }, /got -1/],
+    ['NaN gamma', { gamma: NaN }, /got NaN/],
+    ['an unknown interpolation', { interpolation: 'cubic' }, /interpolation nearest or linear, got "cubic"/],
+    ['a scale of the wrong length', { scale: [1, 1] }, /expected 3 positive finite scale values \(one per axis\), got \[1, 1\]/],
+    ['a zero scale', { scale: [1, 0, 1] }, /positive finite scale/],
+    ['a translate of the wrong length', { translate: [0, 0, 0, 0] }, /expected 3 finite translate values/],
+    ['contrast limits with low >= high', { contrastLimits: [5, 5] }, /low < high/],
+    ['opacity above 1', { opacity: 1.5 }, /opacity in \[0, 1\]/],
+    ['an empty name', { name: ' ' }, /non-empty layer name/]
+  ])('rejects %s with a LayerValidationError', (_label, options, message) => {
+    const make = () => new ImageLayer(u16([2, 3, 4]), { id: 'a', name: 'x', ...(options as object) });
+    expect(make).toThrow(LayerValidationError);
+    expect(make).toThrow(message);
+  });
+
+  it('display setters validate, emit display once, and stay silent when nothing changes', () => {
     const layer = new ImageLayer(u16([1, 2], [0, 10]), { id: 'a', name: 'x' });
-    let emitted = 0;
-    layer.changed.connect(() => emitted++);
-    expect(() => {
-      layer.contrastLimits = value as [number, number];
-    }).toThrow(/low < high/);
-    expect(layer.contrastLimits).toEqual([0, 10]);
-    expect(emitted).toBe(0);
-  });
-
-  it('name and visible setters emit display', () => {
-    const layer = new ImageLayer(u16([1, 1]), { id: 'a', name: 'x' });
     const seen: string[] = [];
-    layer.changed.connect((sender, what) => {
-      expect(sender).toBe(layer);
-      seen.push(what);
-    });
-    layer.name = 'renamed';
+    layer.changed.connect((sender, what) => seen.push(`${sender === layer}:${what}`));
+    layer.colormap = 'viridis';
+    layer.colormap = 'viridis';
+    layer.gamma = 2;
+    layer.gamma = 2;
+    layer.interpolation = 'linear';
+    layer.opacity = 0.5;
+    layer.blending = 'opaque';
     layer.visible = false;
-    expect(layer.name).toBe('renamed');
-    expect(layer.visible).toBe(false);
-    expect(seen).toEqual(['display', 'display']);
+    layer.name = 'renamed';
+    layer.name = 'renamed';
+    expect(seen).toEqual(new Array(7).fill('true:display'));
+    expect(() => (layer.colormap = 'Viridis' as never)).toThrow(/colormap among/);
+    expect(() => (layer.gamma = 0)).toThrow(/gamma/);
+    expect(() => (layer.blending = 'minimum' as never)).toThrow(/blending translucent, additive, opaque/);
+    expect([layer.colormap, layer.gamma, layer.blending, seen.length]).toEqual(['viridis', 2, 'opaque', 7]);
   });
 
-  it('setData keeps user contrast limits when the dtype is unchanged and emits data', () => {
+  it('contrast limits: a copy out, a copy in, validated', () => {
+    const layer = new ImageLayer(u16([1, 2], [0, 10]), { id: 'a', name: 'x' });
+    layer.contrastLimits[0] = 99;
+    expect(layer.contrastLimits).toEqual([0, 10]);
+    const limits: [number, number] = [-5, 2.5];
+    layer.contrastLimits = limits;
+    limits[0] = 100;
+    expect(layer.contrastLimits).toEqual([-5, 2.5]);
+    for (const bad of [[5, 5], [6, 5], [NaN, 5], [0, Infinity]]) {
+      expect(() => (layer.contrastLimits = bad as [number, number])).toThrow(/low < high/);
+    }
+    expect(layer.contrastLimits).toEqual([-5, 2.5]);
+  });
+
+  it('setData keeps user contrast limits for the same dtype, recomputes them otherwise, and emits data', () => {
     const layer = new ImageLayer(u16([2, 2], [0, 1, 2, 3]), { id: 'a', name: 'x' });
     layer.contrastLimits = [1, 2];
     const seen: string[] = [];
     layer.changed.connect((_, what) => seen.push(what));
-    const next = u16([3, 1], [100, 200, 300]);
-    layer.setData(next);
-    expect(layer.data).toBe(next);
-    expect(layer.extent).toEqual({ rows: 3, cols: 1 });
-    expect(layer.contrastLimits).toEqual([1, 2]);
-    expect(seen).toEqual(['data']);
-  });
-
-  it('setData recomputes contrast limits when the dtype changes', () => {
-    const layer = new ImageLayer(u16([2, 2], [0, 1, 2, 3]), { id: 'a', name: 'x' });
-    layer.contrastLimits = [1, 2];
+    layer.setData(u16([3, 2, 1], [100, 200, 300, 400, 500, 600]));
+    expect([layer.ndim, layer.shape, layer.contrastLimits]).toEqual([3, [3, 2, 1], [1, 2]]);
     layer.setData(nd('float32', [1, 3], new Float32Array([-1, NaN, 4])));
     expect(layer.contrastLimits).toEqual([-1, 4]);
-    layer.setData(u8([2, 2, 3]));
-    expect(layer.rgb).toBe(true);
-    expect(layer.contrastLimits).toEqual([0, 255]);
+    layer.setData(u8([40, 40, 3]));
+    expect([layer.rgb, layer.contrastLimits]).toEqual([true, [0, 255]]);
+    expect(seen).toEqual(['data', 'data', 'data']);
   });
 
-  it('setData rejects an invalid array and leaves the layer unchanged', () => {
+  it('setData refuses a new ndim that an explicit scale no longer fits, and changes nothing', () => {
     const data = u16([2, 2]);
-    const layer = new ImageLayer(data, { id: 'a', name: 'x' });
+    const layer = new ImageLayer(data, { id: 'a', name: 'x', scale: [2, 2] });
     let emitted = 0;
     layer.changed.connect(() => emitted++);
-    expect(() => layer.setData(nd('int16', [2, 2, 3], new Int16Array(12)))).toThrow(/got int16/);
-    expect(layer.data).toBe(data);
-    expect(layer.rgb).toBe(false);
-    expect(emitted).toBe(0);
+    expect(() => layer.setData(u16([2, 2, 2]))).toThrow(/expected 3 positive finite scale values/);
+    expect([layer.data, layer.ndim, emitted]).toEqual([data, 2, 0]);
+    expect(() => layer.setData(nd('int16', [40, 40, 3], new Int16Array(4800)))).toThrow(/got int16/);
+    // Without an explicit transform the defaults follow the data.
+    const free = new ImageLayer(u16([2, 2]), { id: 'b', name: 'y' });
+    free.setData(u16([2, 2, 2]));
+    expect([free.scale, free.translate]).toEqual([[1, 1, 1], [0, 0, 0]]);
   });
 
-  it('valueAt reads row-major values and returns null outside the image', () => {
-    const layer = new ImageLayer(u16([2, 3], [1, 2, 3, 4, 5, 6]), { id: 'a', name: 'x' });
-    expect(layer.valueAt(0, 0)).toEqual([1]);
-    expect(layer.valueAt(0, 2)).toEqual([3]);
-    expect(layer.valueAt(1, 0)).toEqual([4]);
-    expect(layer.valueAt(1, 2)).toEqual([6]);
-    for (const [r, c] of [[-1, 0], [0, -1], [2, 0], [0, 3], [5, 5]]) {
-      expect(layer.valueAt(r, c)).toBeNull();
-    }
+  it('valueAt reads nD indices, null outside, every channel of RGB(A)', () => {
+    const layer = new ImageLayer(iota([2, 3, 4]), { id: 'a', name: 'x' });
+    expect(layer.valueAt([0, 0, 0])).toEqual([0]);
+    expect(layer.valueAt([1, 2, 3])).toEqual([23]);
+    expect(layer.valueAt([1, 0, 2])).toEqual([14]);
+    for (const outside of [[-1, 0, 0], [2, 0, 0], [0, 3, 0], [0, 0, 4]]) expect(layer.valueAt(outside)).toBeNull();
+    expect(() => layer.valueAt([0, 0])).toThrow(/expected 3 integer indices for shape \(2, 3, 4\)/);
+    expect(() => layer.valueAt([0, 0.5, 0])).toThrow(RangeError);
+    const rgba = new ImageLayer(nd('uint8', [2, 2, 4], new Uint8Array(16).map((_, i) => i * 10)), { id: 'b', name: 'y', rgb: true });
+    expect(rgba.valueAt([1, 1])).toEqual([120, 130, 140, 150]);
   });
 
-  it('valueAt returns every channel of an RGB(A) pixel', () => {
-    const data = nd('uint8', [2, 2, 4], new Uint8Array(16).map((_, i) => i * 10));
-    const layer = new ImageLayer(data, { id: 'a', name: 'x' });
-    expect(layer.valueAt(0, 0)).toEqual([0, 10, 20, 30]);
-    expect(layer.valueAt(1, 1)).toEqual([120, 130, 140, 150]);
-    expect(layer.valueAt(2, 0)).toBeNull();
-    const rgb = nd('float64', [1, 2, 3], new Float64Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]));
-    expect(new ImageLayer(rgb, { id: 'b', name: 'y' }).valueAt(0, 1)).toEqual([0.4, 0.5, 0.6]);
-  });
-
-  it('valueAt converts 64-bit integers to numbers', () => {
+  it('valueAt(row, col) is the 2D form, with 64-bit integers as numbers', () => {
     const layer = new ImageLayer(nd('int64', [1, 2], new BigInt64Array([-7n, 2n ** 40n])), { id: 'a', name: 'x' });
     expect(layer.valueAt(0, 0)).toEqual([-7]);
     expect(layer.valueAt(0, 1)).toEqual([2 ** 40]);
-  });
-});
-
-describe('ImageLayer contrast limits on construction and RGB toggles', () => {
-  const arr = (dtype: DType, shape: number[], data: TypedArray): NDArray => ({ dtype, shape, data });
-
-  it('validates contrast limits given to the constructor like the setter does', () => {
-    const data = arr('float32', [2, 2], new Float32Array([0, 1, 2, 3]));
-    expect(() => new ImageLayer(data, { id: 'a', name: 'a', contrastLimits: [5, 5] })).toThrow(LayerValidationError);
-    expect(() => new ImageLayer(data, { id: 'a', name: 'a', contrastLimits: [NaN, 1] })).toThrow(LayerValidationError);
-    expect(new ImageLayer(data, { id: 'a', name: 'a', contrastLimits: [1, 2] }).contrastLimits).toEqual([1, 2]);
+    expect(layer.valueAt(1, 0)).toBeNull();
   });
 
-  it('recomputes limits when data switches between grayscale and RGB of the same dtype', () => {
-    const layer = new ImageLayer(arr('float32', [2, 3], new Float32Array([0, 10, 20, 500, 700, 1000])), { id: 'b', name: 'b' });
-    expect(layer.contrastLimits).toEqual([0, 1000]);
-    layer.setData(arr('float32', [1, 2, 3], new Float32Array([0, 0.5, 1, 0.2, 0.3, 0.4])));
-    expect(layer.rgb).toBe(true);
-    expect(layer.contrastLimits).toEqual([0, 1]);
+  it('clone copies pixels and every setting under a new id and name', () => {
+    const layer = new ImageLayer(iota([2, 3]), {
+      id: 'a',
+      name: 'x',
+      colormap: 'green',
+      gamma: 0.7,
+      interpolation: 'linear',
+      contrastLimits: [1, 4],
+      opacity: 0.4,
+      blending: 'additive',
+      visible: false,
+      scale: [3, 4],
+      translate: [1, 2]
+    });
+    const copy = layer.clone({ id: 'b', name: 'x copy' });
+    expect([copy.id, copy.name]).toEqual(['b', 'x copy']);
+    const settings = (l: ImageLayer) => [l.colormap, l.gamma, l.interpolation, l.contrastLimits, l.opacity, l.blending, l.visible, l.scale, l.translate, l.rgb];
+    expect(settings(copy)).toEqual(settings(layer));
+    expect(copy.data.data).not.toBe(layer.data.data);
+    expect(Array.from(copy.data.data as Float32Array)).toEqual(Array.from(layer.data.data as Float32Array));
+    (copy.data.data as Float32Array)[0] = 99; // the copy is independent
+    expect(layer.valueAt([0, 0])).toEqual([0]);
   });
 });

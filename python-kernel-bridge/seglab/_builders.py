@@ -1,0 +1,104 @@
+"""Turn the arguments of ``add_image``/``add_labels``/``add_points``/``add_shapes``
+into checked layer objects, before anything is added or sent.
+
+``add_image(channel_axis=...)`` follows napari's ``split_channels``: one layer per
+channel, arguments given per channel or once for all, default colormaps
+``gray`` (1 channel), ``magenta, green`` (2) or cyan, magenta, yellow, blue,
+green, red cycling (more), blending ``translucent_no_depth`` for the first
+channel and ``additive`` for the others.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+import numpy as np
+
+from . import display
+from .arrays import as_array, as_labels, as_transferable
+from .geometry import DEFAULT_NDIM, as_points, as_shapes
+from .layers import ImageLayer, LabelsLayer, PointsLayer, ShapesLayer, unique_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .viewer import Viewer
+
+MAGENTA_GREEN = ("magenta", "green")
+CMYBGR = ("cyan", "magenta", "yellow", "blue", "green", "red")
+#: Image arguments that are one value per layer (a sequence means "per channel").
+_SCALAR_ARGS = ("name", "colormap", "gamma", "opacity", "blending", "visible", "interpolation")
+#: Image arguments that are already sequences for one layer.
+_NESTED_ARGS = ("contrast_limits", "scale", "translate")
+
+
+def _names(viewer: "Viewer", wanted: List[str]) -> List[str]:
+    taken = list(viewer.layers.names())
+    out = []
+    for name in wanted:
+        out.append(unique_name(display.name(name), taken))
+        taken.append(out[-1])
+    return out
+
+
+def _image(viewer: "Viewer", data: Any, name: str, rgb: Optional[bool], args: Dict[str, Any]) -> ImageLayer:
+    array, info = as_transferable(data, rgb=rgb, max_bytes=viewer.max_bytes)
+    limits = args["contrast_limits"]
+    options = dict(args, contrast_limits=limits if limits is not None
+                   else display.default_contrast_limits(array, info.rgb, info.ndim))
+    return ImageLayer(viewer, name, array, info, options)
+
+
+def image_layers(viewer: "Viewer", data: Any, *, channel_axis: Optional[int], rgb: Optional[bool],
+                 **args: Any) -> List[ImageLayer]:
+    """One image layer, or one per channel along ``channel_axis``."""
+    if channel_axis is None:
+        for key in _SCALAR_ARGS:
+            if isinstance(args[key], (list, tuple)):
+                raise TypeError(f"received a sequence for argument {key!r}; did you mean to "
+                                "specify a channel_axis?")
+        args["colormap"] = args["colormap"] or "gray"
+        args["blending"] = args["blending"] or "translucent_no_depth"
+        name = args.pop("name")
+        name = _names(viewer, ["Image" if name is None else name])[0]
+        return [_image(viewer, data, name, rgb, args)]
+    array = as_array(data)
+    if isinstance(channel_axis, bool) or not isinstance(channel_axis, (int, np.integer)) \
+            or not -array.ndim <= channel_axis < array.ndim:
+        raise ValueError(f"channel_axis: expected an int in [{-array.ndim}, {array.ndim - 1}] for data "
+                         f"of shape {array.shape}, got {channel_axis!r}")
+    n = array.shape[channel_axis]
+    per_channel = {key: display.sequence_arg(value, n, key, nested=key in _NESTED_ARGS)
+                   for key, value in args.items()}
+    defaults = {
+        "name": ["Image"] * n,
+        "colormap": ["gray"] if n == 1 else list(MAGENTA_GREEN) if n == 2
+        else list(itertools.islice(itertools.cycle(CMYBGR), n)),
+        "blending": ["translucent_no_depth"] + ["additive"] * (n - 1),
+    }
+    columns = {key: per_channel[key] or (defaults[key] if args[key] is None and key in defaults
+                                         else [args[key]] * n) for key in args}
+    names = _names(viewer, columns.pop("name"))
+    axis = channel_axis % array.ndim
+    layers = []
+    for i in range(n):
+        plane = array[(slice(None),) * axis + (i,)]
+        layers.append(_image(viewer, plane, names[i], rgb, {k: v[i] for k, v in columns.items()}))
+    return layers
+
+
+def labels_layer(viewer: "Viewer", data: Any, *, name: Optional[str], **args: Any) -> LabelsLayer:
+    array, info = as_labels(data, max_bytes=viewer.max_bytes)
+    return LabelsLayer(viewer, _names(viewer, ["Labels" if name is None else name])[0], array, info, args)
+
+
+def points_layer(viewer: "Viewer", data: Any, *, ndim: Optional[int], name: Optional[str],
+                 **args: Any) -> PointsLayer:
+    coords = as_points(data, ndim)
+    return PointsLayer(viewer, _names(viewer, ["Points" if name is None else name])[0], coords, args)
+
+
+def shapes_layer(viewer: "Viewer", data: Any, *, ndim: Optional[int], name: Optional[str],
+                 shape_type: Any, **args: Any) -> ShapesLayer:
+    shapes, types = as_shapes(data, shape_type, ndim)
+    layer_ndim = shapes[0].shape[1] if shapes else (ndim or DEFAULT_NDIM)
+    return ShapesLayer(viewer, _names(viewer, ["Shapes" if name is None else name])[0], shapes, types, layer_ndim, args)

@@ -1,0 +1,810 @@
+import { UndoableAction } from './history';
+import { Layer, LayerCloneOptions, LayerOptions, LayerValidationError } from './layerBase';
+
+/** A colour as napari writes it: red, green, blue, alpha in [0, 1]. */
+export type RGBA = readonly [number, number, number, number];
+export type PropertyValue = number | string;
+/** The two data axes shown on screen, as (row axis, column axis). */
+export type DisplayedAxes = readonly [number, number];
+/** Colour points by a property: categories cycle through distinct colours, numbers follow a ramp. */
+export interface ColorBy {
+  property: string;
+  kind: 'categorical' | 'continuous';
+}
+export type FaceColor = RGBA | ColorBy;
+
+export type PointsMode = 'pan_zoom' | 'add' | 'select';
+export const POINTS_MODES: readonly PointsMode[] = ['pan_zoom', 'add', 'select'];
+/** One column per property, one value per point (napari's `features`/`properties`). */
+export type PropertyTable = Record<string, PropertyValue[]>;
+
+export interface PointsLayerOptions extends Omit<LayerOptions, 'id' | 'name'> {
+  id: string;
+  name: string;
+  /** Points as rows of coordinates; leave out (or empty) for an empty layer of `ndim` axes. */
+  data?: readonly (readonly number[])[];
+  /** Number of axes, 2 to 5; taken from `data` when it has points. */
+  ndim?: number;
+  /** Diameter in data units, one for all or one per point. napari's default is 10. */
+  size?: number | readonly number[];
+  properties?: PropertyTable;
+  /** Values a newly added point gets (napari's `current_properties`); default: the last point's. */
+  currentProperties?: Record<string, PropertyValue>;
+  faceColor?: FaceColor;
+  borderColor?: RGBA;
+  /** Border width as a fraction of the point size, as napari's default relative border (0.05). */
+  borderWidth?: number;
+}
+
+/** What a status bar shows for the point under the cursor. */
+export interface PointInfo {
+  index: number;
+  coordinates: number[];
+  size: number;
+  properties: Record<string, PropertyValue>;
+}
+
+/** Rows taken out of (or going back into) the layer, at their indices in the longer array. */
+interface PointRows {
+  indices: number[];
+  coords: Float64Array;
+  sizes: Float64Array;
+  properties: PropertyTable;
+}
+
+export const DEFAULT_POINT_SIZE = 10;
+
+/**
+ * napari's Points layer as plain state: N points of D coordinates (row-major N x D), a size
+ * and property values per point, colours, a selection and a mode. Every tool action is a
+ * method (add, select near / in a box, drag-move, delete, set a property), and every edit is
+ * one undoable step on `history`, pushed after it is applied.
+ */
+export class PointsLayer extends Layer {
+  readonly kind = 'points';
+  private readonly _ndim: number;
+  private _coords: Float64Array;
+  private _sizes: Float64Array;
+  private _properties: PropertyTable;
+  private _current: Record<string, PropertyValue>;
+  private _currentSize = DEFAULT_POINT_SIZE;
+  private readonly _colors: FaceColorMapper;
+  private _borderColor: RGBA;
+  private _borderWidth: number;
+  private _selected = new Set<number>();
+  private _mode: PointsMode = 'pan_zoom';
+  /** The selected points and their coordinates when a drag began. */
+  private _move: { indices: number[]; before: Float64Array } | null = null;
+
+  constructor(options: PointsLayerOptions) {
+    super(options);
+    const data = options.data ?? [];
+    this._ndim = checkNdim(options.ndim ?? (data.length && Array.isArray(data[0]) ? data[0].length : 2));
+    this._coords = this.packPoints(data);
+    this._sizes = this.checkSizes(options.size ?? DEFAULT_POINT_SIZE, data.length);
+    this._properties = checkProperties(options.properties ?? {}, data.length);
+    for (const name of Object.keys(options.currentProperties ?? {})) this.checkPropertyName(name);
+    this._current = currentPropertiesFor(this._properties, options.currentProperties ?? {});
+    this._colors = new FaceColorMapper(name => this.propertyColumn(name));
+    this._colors.setFaceColor(options.faceColor ?? [1, 1, 1, 1], Object.keys(this._properties));
+    this._borderColor = checkRGBA(options.borderColor ?? [0.41, 0.41, 0.41, 1], 'border colour');
+    this._borderWidth = checkBorderWidth(options.borderWidth ?? 0.05);
+    this.checkTransform();
+  }
+
+  /** An independent copy (own coordinates, sizes and properties) with another id and name. */
+  clone(options: LayerCloneOptions): PointsLayer {
+    const data = Array.from({ length: this.count }, (_, i) => this.coordinates(i));
+    const copy = new PointsLayer({
+      ...options,
+      visible: this.visible,
+      opacity: this.opacity,
+      blending: this.blending,
+      scale: this.scale,
+      translate: this.translate,
+      data,
+      ndim: this._ndim,
+      size: Array.from(this._sizes),
+      properties: copyTable(this._properties),
+      currentProperties: this._current,
+      faceColor: this._colors.faceColor,
+      borderColor: this._borderColor,
+      borderWidth: this._borderWidth
+    });
+    copy._currentSize = this._currentSize;
+    copy._colors.copyStateFrom(this._colors);
+    copy._mode = this._mode;
+    return copy;
+  }
+
+  get ndim(): number {
+    return this._ndim;
+  }
+
+  /** Number of points. */
+  get count(): number {
+    return this._sizes.length;
+  }
+
+  /** Per axis [min, max + 1): the index range an image covering every point would need; [0, 1) when empty. */
+  get dataExtent(): Array<[number, number]> {
+    const d = this._ndim;
+    const extent: Array<[number, number]> = [];
+    for (let a = 0; a < d; a++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = a; i < this._coords.length; i += d) {
+        lo = Math.min(lo, this._coords[i]);
+        hi = Math.max(hi, this._coords[i]);
+      }
+      extent.push(this.count ? [lo, hi + 1] : [0, 1]);
+    }
+    return extent;
+  }
+
+  /** A copy of the coordinates, row-major N x ndim. */
+  get data(): Float64Array {
+    return this._coords.slice();
+  }
+
+  coordinates(index: number): number[] {
+    this.checkIndex(index);
+    return Array.from(this._coords.subarray(index * this._ndim, (index + 1) * this._ndim));
+  }
+
+  /** A copy of the diameters. */
+  get sizes(): Float64Array {
+    return this._sizes.slice();
+  }
+
+  /** A copy of the property table. */
+  get properties(): PropertyTable {
+    return copyTable(this._properties);
+  }
+
+  propertiesOf(index: number): Record<string, PropertyValue> {
+    this.checkIndex(index);
+    const out: Record<string, PropertyValue> = {};
+    for (const name of Object.keys(this._properties)) out[name] = this._properties[name][index];
+    return out;
+  }
+
+  /**
+   * Replaces all points from outside (the kernel, a file). Not a user gesture: the undo steps
+   * of this layer are forgotten, since they name points that may no longer exist.
+   */
+  setData(
+    data: readonly (readonly number[])[],
+    options: { size?: number | readonly number[]; properties?: PropertyTable } = {}
+  ): void {
+    this.endMove();
+    const coords = this.packPoints(data);
+    const sizes = this.checkSizes(options.size ?? this._currentSize, data.length);
+    const properties = checkProperties(options.properties ?? emptyColumns(this._properties), data.length);
+    // Current values carry over for the properties that remain; new ones start from the last point.
+    const kept = Object.fromEntries(Object.entries(this._current).filter(([name]) => name in properties));
+    const current = currentPropertiesFor(properties, kept);
+    this._coords = coords;
+    this._sizes = sizes;
+    this._properties = properties;
+    this._current = current;
+    this._selected.clear();
+    this.history.forget(action => action.layerId === this.id);
+    this._changed.emit('data');
+  }
+
+  // ---- display state --------------------------------------------------------------------
+
+  get mode(): PointsMode {
+    return this._mode;
+  }
+  set mode(value: PointsMode) {
+    if (!POINTS_MODES.includes(value)) {
+      throw new LayerValidationError(`unknown points mode ${JSON.stringify(value)}; expected one of ${POINTS_MODES.join(', ')}`);
+    }
+    this._mode = value;
+    this._changed.emit('display');
+  }
+
+  get currentProperties(): Record<string, PropertyValue> {
+    return { ...this._current };
+  }
+  /** Sets the values the next added point gets; names must be existing properties. */
+  set currentProperties(values: Record<string, PropertyValue>) {
+    for (const [name, value] of Object.entries(values)) {
+      this.checkPropertyName(name);
+      checkPropertyValue(name, value);
+    }
+    this._current = { ...this._current, ...values };
+    this._changed.emit('display');
+  }
+
+  /** Diameter a newly added point gets. */
+  get currentSize(): number {
+    return this._currentSize;
+  }
+  set currentSize(value: number) {
+    this._currentSize = checkSize(value);
+    this._changed.emit('display');
+  }
+
+  get faceColor(): FaceColor {
+    return this._colors.faceColor;
+  }
+  set faceColor(value: FaceColor) {
+    this._colors.setFaceColor(value, Object.keys(this._properties));
+    this._changed.emit('display');
+  }
+
+  /** The ramp for continuous colouring: 256 RGBA entries (e.g. viridis from core/colormaps). */
+  setContinuousColormap(lut: Uint8Array): void {
+    this._colors.setLut(lut);
+    this._changed.emit('display');
+  }
+
+  /** Face colours as N x 4 floats in [0, 1], for the renderer. */
+  faceColors(): Float32Array {
+    return this._colors.colors(this.count);
+  }
+
+  faceColorOf(index: number): RGBA {
+    this.checkIndex(index);
+    const c = this.faceColors().subarray(index * 4, index * 4 + 4);
+    return [c[0], c[1], c[2], c[3]];
+  }
+
+  get borderColor(): RGBA {
+    return this._borderColor;
+  }
+  set borderColor(value: RGBA) {
+    this._borderColor = checkRGBA(value, 'border colour');
+    this._changed.emit('display');
+  }
+
+  get borderWidth(): number {
+    return this._borderWidth;
+  }
+  set borderWidth(value: number) {
+    this._borderWidth = checkBorderWidth(value);
+    this._changed.emit('display');
+  }
+
+  // ---- slicing, hit testing and selection -----------------------------------------------
+
+  /**
+   * The points shown on the slice `step` (one integer per axis; the displayed axes' entries
+   * are ignored): those whose coordinates on every other axis round to the step, halves up.
+   */
+  visibleIndices(step: readonly number[], displayedAxes: DisplayedAxes = lastTwoAxes(this._ndim)): number[] {
+    this.checkVector(step, 'slice position');
+    const axes = checkDisplayedAxes(displayedAxes, this._ndim);
+    const hidden = [...Array(this._ndim).keys()].filter(a => !axes.includes(a));
+    const out: number[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const base = i * this._ndim;
+      if (hidden.every(a => Math.floor(this._coords[base + a] + 0.5) === Math.round(step[a]))) out.push(i);
+    }
+    return out;
+  }
+
+  /**
+   * The point under `position` (nD; its non-displayed coordinates give the slice): among the
+   * visible points, the nearest whose disc (size / 2) or pick `radius` contains the position;
+   * on a tie the later point, which is drawn on top.
+   */
+  pointAt(position: readonly number[], displayedAxes: DisplayedAxes = lastTwoAxes(this._ndim), radius = 0): number | null {
+    const [ar, ac] = checkDisplayedAxes(displayedAxes, this._ndim);
+    let best: number | null = null;
+    let bestDistance = Infinity;
+    for (const i of this.visibleIndices(position, [ar, ac])) {
+      const base = i * this._ndim;
+      const d = Math.hypot(this._coords[base + ar] - position[ar], this._coords[base + ac] - position[ac]);
+      if (d <= Math.max(this._sizes[i] / 2, radius) && d <= bestDistance) {
+        best = i;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  /** Index, coordinates, size and properties of the point under the cursor, or null. */
+  valueAt(position: readonly number[], displayedAxes?: DisplayedAxes, radius = 0): PointInfo | null {
+    const index = this.pointAt(position, displayedAxes, radius);
+    if (index === null) return null;
+    return { index, coordinates: this.coordinates(index), size: this._sizes[index], properties: this.propertiesOf(index) };
+  }
+
+  get selected(): Set<number> {
+    return new Set(this._selected);
+  }
+
+  /** Selects `indices`, replacing the selection or, with `add`, adding to it. */
+  select(indices: Iterable<number>, options: { add?: boolean } = {}): void {
+    const chosen = [...indices];
+    chosen.forEach(i => this.checkIndex(i));
+    if (!options.add) this._selected.clear();
+    chosen.forEach(i => this._selected.add(i));
+    this._changed.emit('display');
+  }
+
+  clearSelection(): void {
+    this.select([]);
+  }
+
+  /**
+   * A click in select mode: selects the point under `position` (with `add`, toggles it, like
+   * shift-click in napari); a click on nothing clears the selection unless `add`.
+   */
+  selectNear(
+    position: readonly number[],
+    displayedAxes?: DisplayedAxes,
+    radius = 0,
+    options: { add?: boolean } = {}
+  ): number | null {
+    const hit = this.pointAt(position, displayedAxes, radius);
+    if (options.add) {
+      if (hit !== null && !this._selected.delete(hit)) this._selected.add(hit);
+    } else {
+      this._selected.clear();
+      if (hit !== null) this._selected.add(hit);
+    }
+    this._changed.emit('display');
+    return hit;
+  }
+
+  /** A drag-box selection on the slice of `cornerA`: the visible points inside the box (edges included). */
+  selectInBox(
+    cornerA: readonly number[],
+    cornerB: readonly number[],
+    displayedAxes?: DisplayedAxes,
+    options: { add?: boolean } = {}
+  ): number[] {
+    this.checkVector(cornerB, 'box corner');
+    const [ar, ac] = checkDisplayedAxes(displayedAxes ?? lastTwoAxes(this._ndim), this._ndim);
+    const [r0, r1] = [Math.min(cornerA[ar], cornerB[ar]), Math.max(cornerA[ar], cornerB[ar])];
+    const [c0, c1] = [Math.min(cornerA[ac], cornerB[ac]), Math.max(cornerA[ac], cornerB[ac])];
+    const inside = this.visibleIndices(cornerA, [ar, ac]).filter(i => {
+      const r = this._coords[i * this._ndim + ar];
+      const c = this._coords[i * this._ndim + ac];
+      return r >= r0 && r <= r1 && c >= c0 && c <= c1;
+    });
+    this.select(inside, options);
+    return inside;
+  }
+
+  // ---- edits (each one undo step) --------------------------------------------------------
+
+  /**
+   * Adds a point with the current size and property values; returns its index. Through a
+   * tool, `bounds` (per axis [min, max)) refuses a click outside the image; the model itself
+   * accepts points anywhere, as napari does.
+   */
+  add(coords: readonly number[], options: { bounds?: ReadonlyArray<readonly [number, number]> } = {}): number {
+    this.endMove();
+    const point = this.checkPoint(coords);
+    if (options.bounds) this.checkInBounds(point, options.bounds);
+    const properties: PropertyTable = {};
+    for (const name of Object.keys(this._properties)) properties[name] = [this._current[name]];
+    const rows: PointRows = {
+      indices: [this.count],
+      coords: Float64Array.from(point),
+      sizes: Float64Array.of(this._currentSize),
+      properties
+    };
+    this.insertRows(rows);
+    this.push('Add point', rows.coords.byteLength, () => this.removeRows(rows.indices), () => this.insertRows(rows));
+    return rows.indices[0];
+  }
+
+  /** Deletes the selected points; returns how many. Undo puts them back at their indices, selected. */
+  removeSelected(): number {
+    this.endMove();
+    const indices = [...this._selected].sort((a, b) => a - b);
+    if (indices.length === 0) return 0;
+    const rows = this.removeRows(indices);
+    const label = indices.length === 1 ? 'Delete point' : `Delete ${indices.length} points`;
+    const bytes = rows.coords.byteLength + rows.sizes.byteLength;
+    this.push(label, bytes, () => this.insertRows(rows, true), () => this.removeRows(indices));
+    return indices.length;
+  }
+
+  /** Starts dragging the selected points; returns false when nothing is selected. */
+  beginMove(): boolean {
+    this.endMove();
+    const indices = [...this._selected].sort((a, b) => a - b);
+    if (indices.length === 0) return false;
+    this._move = { indices, before: this.gatherCoords(indices) };
+    return true;
+  }
+
+  /** Shifts the selected points by `delta` (nD) during a drag; starts the drag if needed. */
+  moveSelectedBy(delta: readonly number[]): void {
+    const shift = this.checkVector(delta, 'move delta');
+    if (!this._move && !this.beginMove()) return;
+    for (const i of this._move!.indices) {
+      for (let a = 0; a < this._ndim; a++) this._coords[i * this._ndim + a] += shift[a];
+    }
+    this._changed.emit('data');
+  }
+
+  /** Ends a drag: the whole drag becomes one undo step (none if the points did not move). */
+  endMove(): void {
+    const move = this._move;
+    if (!move) return;
+    this._move = null;
+    const after = this.gatherCoords(move.indices);
+    if (after.every((v, k) => v === move.before[k])) return;
+    const label = move.indices.length === 1 ? 'Move point' : `Move ${move.indices.length} points`;
+    const undo = (): void => this.scatterCoords(move.indices, move.before);
+    this.push(label, 2 * after.byteLength, undo, () => this.scatterCoords(move.indices, after));
+  }
+
+  /** Moves the selected points by `delta` as one step (a keyboard nudge, or a drag in one go). */
+  moveSelected(delta: readonly number[]): void {
+    if (!this.beginMove()) return;
+    this.moveSelectedBy(delta);
+    this.endMove();
+  }
+
+  /** Sets property `name` to `value` on `indices` (default: the selection) as one step. */
+  setProperty(name: string, value: PropertyValue, indices: Iterable<number> = this._selected): void {
+    this.endMove();
+    this.checkPropertyName(name);
+    checkPropertyValue(name, value);
+    const targets = [...indices];
+    targets.forEach(i => this.checkIndex(i));
+    if (targets.length === 0) return;
+    const column = this._properties[name];
+    const before = targets.map(i => column[i]);
+    const write = (values: (i: number) => PropertyValue): void => {
+      targets.forEach((index, k) => (this._properties[name][index] = values(k)));
+      this._changed.emit('display');
+    };
+    write(() => value);
+    this.push(`Set ${name}`, 0, () => write(k => before[k]), () => write(() => value));
+  }
+
+  /** Sets the diameter of `indices` (default: the selection) as one step. */
+  setSize(size: number, indices: Iterable<number> = this._selected): void {
+    this.endMove();
+    checkSize(size);
+    const targets = [...indices];
+    targets.forEach(i => this.checkIndex(i));
+    if (targets.length === 0) return;
+    const before = targets.map(i => this._sizes[i]);
+    const write = (values: (k: number) => number): void => {
+      targets.forEach((index, k) => (this._sizes[index] = values(k)));
+      this._changed.emit('data');
+    };
+    write(() => size);
+    this.push('Set point size', 0, () => write(k => before[k]), () => write(() => size));
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private push(label: string, bytes: number, undo: () => void, redo: () => void): void {
+    // Undoing mid-drag would restore coordinates the drag then overwrites at endMove; refusing
+    // keeps the step in the history (the viewer's undo reports the error).
+    const guard = (apply: () => void) => (): void => {
+      if (this._move) throw new Error('finish the drag (endMove) before undo or redo');
+      apply();
+    };
+    const action: UndoableAction = { label, bytes, layerId: this.id, undo: guard(undo), redo: guard(redo) };
+    this.history.push(action);
+  }
+
+  /** Puts rows back at their indices (the indices they have once inserted). */
+  private insertRows(rows: PointRows, selectThem = false): void {
+    const d = this._ndim;
+    const total = this.count + rows.indices.length;
+    const coords = new Float64Array(total * d);
+    const sizes = new Float64Array(total);
+    const properties = emptyColumns(this._properties);
+    const oldToNew: number[] = [];
+    let from = 0;
+    let k = 0;
+    for (let j = 0; j < total; j++) {
+      const inserted = k < rows.indices.length && rows.indices[k] === j;
+      if (!inserted) oldToNew.push(j);
+      const [srcCoords, srcSizes, src] = inserted ? [rows.coords, rows.sizes, k++] : [this._coords, this._sizes, from++];
+      coords.set(srcCoords.subarray(src * d, (src + 1) * d), j * d);
+      sizes[j] = srcSizes[src];
+      const srcProperties = inserted ? rows.properties : this._properties;
+      for (const name of Object.keys(properties)) properties[name].push(srcProperties[name][src]);
+    }
+    // Later points move up: keep the same points selected under their new indices.
+    const shifted = [...this._selected].map(i => oldToNew[i]);
+    this._coords = coords;
+    this._sizes = sizes;
+    this._properties = properties;
+    this._selected = new Set(selectThem ? rows.indices : shifted);
+    this._changed.emit('data');
+  }
+
+  /** Takes out the rows at sorted `indices` and returns them. */
+  private removeRows(indices: number[]): PointRows {
+    const gone = new Set(indices);
+    const keep = [...Array(this.count).keys()].filter(i => !gone.has(i));
+    const pick = (list: number[]): PointRows => ({
+      indices: list,
+      coords: this.gatherCoords(list),
+      sizes: Float64Array.from(list, i => this._sizes[i]),
+      properties: Object.fromEntries(Object.entries(this._properties).map(([name, column]) => [name, list.map(i => column[i])]))
+    });
+    const removed = pick(indices);
+    const kept = pick(keep);
+    this._coords = kept.coords;
+    this._sizes = kept.sizes;
+    this._properties = kept.properties;
+    // Selected points that stay keep their selection under their new indices.
+    const newIndex = new Map(keep.map((old, i) => [old, i]));
+    this._selected = new Set([...this._selected].filter(i => newIndex.has(i)).map(i => newIndex.get(i)!));
+    this._changed.emit('data');
+    return removed;
+  }
+
+  private gatherCoords(indices: number[]): Float64Array {
+    const d = this._ndim;
+    const out = new Float64Array(indices.length * d);
+    indices.forEach((i, k) => out.set(this._coords.subarray(i * d, (i + 1) * d), k * d));
+    return out;
+  }
+
+  private scatterCoords(indices: number[], values: Float64Array): void {
+    const d = this._ndim;
+    indices.forEach((i, k) => this._coords.set(values.subarray(k * d, (k + 1) * d), i * d));
+    this._changed.emit('data');
+  }
+
+  private propertyColumn(name: string): readonly PropertyValue[] | undefined {
+    return this._properties[name];
+  }
+
+  private packPoints(data: readonly (readonly number[])[]): Float64Array {
+    const out = new Float64Array(data.length * this._ndim);
+    data.forEach((p, i) => out.set(this.checkPoint(p, i), i * this._ndim));
+    return out;
+  }
+
+  private checkPoint(p: readonly number[], index?: number): number[] {
+    const which = index === undefined ? 'a point' : `point ${index}`;
+    if (!Array.isArray(p) && !ArrayBuffer.isView(p)) {
+      throw new LayerValidationError(`expected ${which} as a list of ${this._ndim} coordinates, got ${JSON.stringify(p)}`);
+    }
+    if (p.length !== this._ndim) {
+      const got = `${p.length}: [${Array.from(p).join(', ')}]`;
+      throw new LayerValidationError(`expected ${which} with ${this._ndim} coordinates (the layer's ndim), got ${got}`);
+    }
+    if (!Array.from(p).every(v => typeof v === 'number' && Number.isFinite(v))) {
+      throw new LayerValidationError(`expected finite coordinates for ${which}, got [${Array.from(p).join(', ')}]`);
+    }
+    return Array.from(p);
+  }
+
+  private checkVector(v: readonly number[], what: string): number[] {
+    if (v.length !== this._ndim || !v.every(Number.isFinite)) {
+      throw new LayerValidationError(`expected a ${what} of ${this._ndim} finite numbers, got [${v.join(', ')}]`);
+    }
+    return [...v];
+  }
+
+  private checkInBounds(point: number[], bounds: ReadonlyArray<readonly [number, number]>): void {
+    if (bounds.length !== this._ndim) {
+      throw new LayerValidationError(`expected bounds for ${this._ndim} axes, got ${bounds.length}`);
+    }
+    if (point.some((v, a) => !(v >= bounds[a][0] && v < bounds[a][1]))) {
+      const box = bounds.map(([lo, hi]) => `[${lo}, ${hi})`).join(' x ');
+      throw new LayerValidationError(`point [${point.join(', ')}] is outside the image bounds ${box}`);
+    }
+  }
+
+  private checkSizes(size: number | readonly number[], n: number): Float64Array {
+    if (typeof size === 'number') return new Float64Array(n).fill(checkSize(size));
+    if (size.length !== n) throw new LayerValidationError(`expected ${n} point sizes (one per point), got ${size.length}`);
+    return Float64Array.from(size, checkSize);
+  }
+
+  private checkIndex(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.count) {
+      throw new LayerValidationError(`no point ${index}: the layer has ${this.count} points`);
+    }
+  }
+
+  private checkPropertyName(name: string): void {
+    if (!(name in this._properties)) {
+      const known = Object.keys(this._properties);
+      throw new LayerValidationError(`unknown property "${name}"; the layer has ${listNames(known)}`);
+    }
+  }
+}
+
+function checkNdim(ndim: number): number {
+  if (!Number.isInteger(ndim) || ndim < 2 || ndim > 5) {
+    throw new LayerValidationError(`expected points of 2 to 5 dimensions, got ${ndim}`);
+  }
+  return ndim;
+}
+
+function checkSize(size: number): number {
+  if (!(typeof size === 'number' && Number.isFinite(size) && size > 0)) {
+    throw new LayerValidationError(`expected a positive finite point size, got ${size}`);
+  }
+  return size;
+}
+
+function checkBorderWidth(width: number): number {
+  if (!(width >= 0 && width <= 1)) {
+    throw new LayerValidationError(`expected a border width in [0, 1] (a fraction of the point size), got ${width}`);
+  }
+  return width;
+}
+
+function checkPropertyValue(name: string, value: unknown): PropertyValue {
+  if (typeof value !== 'number' && typeof value !== 'string') {
+    throw new LayerValidationError(`property "${name}" values must be numbers or strings, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function checkProperties(table: PropertyTable, n: number): PropertyTable {
+  const out: PropertyTable = {};
+  for (const [name, column] of Object.entries(table)) {
+    if (!Array.isArray(column) || column.length !== n) {
+      const got = Array.isArray(column) ? `${column.length} values` : JSON.stringify(column);
+      throw new LayerValidationError(`property "${name}" needs one value per point (${n}), got ${got}`);
+    }
+    out[name] = column.map(v => checkPropertyValue(name, v));
+  }
+  return out;
+}
+
+/** Values for new points: those given, else the last point's (napari's current_properties). */
+function currentPropertiesFor(table: PropertyTable, given: Record<string, PropertyValue>): Record<string, PropertyValue> {
+  const current: Record<string, PropertyValue> = {};
+  for (const [name, column] of Object.entries(table)) {
+    const value = name in given ? given[name] : column[column.length - 1];
+    if (value === undefined) {
+      throw new LayerValidationError(`property "${name}" has no default value for new points: pass currentProperties`);
+    }
+    current[name] = checkPropertyValue(name, value);
+  }
+  return current;
+}
+
+function listNames(names: readonly string[]): string {
+  return names.length ? names.map(n => `"${n}"`).join(', ') : 'no properties';
+}
+
+function emptyColumns(table: PropertyTable): PropertyTable {
+  return Object.fromEntries(Object.keys(table).map(name => [name, [] as PropertyValue[]]));
+}
+
+function copyTable(table: PropertyTable): PropertyTable {
+  return Object.fromEntries(Object.entries(table).map(([name, column]) => [name, [...column]]));
+}
+
+// ---- colours and axes, shared with the shapes layer -------------------------------------
+
+/** Distinct colours for categories (Tableau 10), given out in order of first appearance. */
+export const CATEGORY_COLORS: readonly RGBA[] = [
+  [0x1f, 0x77, 0xb4], [0xff, 0x7f, 0x0e], [0x2c, 0xa0, 0x2c], [0xd6, 0x27, 0x28], [0x94, 0x67, 0xbd],
+  [0x8c, 0x56, 0x4b], [0xe3, 0x77, 0xc2], [0x7f, 0x7f, 0x7f], [0xbc, 0xbd, 0x22], [0x17, 0xbe, 0xcf]
+].map(([r, g, b]) => [r / 255, g / 255, b / 255, 1] as RGBA);
+
+/** Colour of a point whose continuous property is not a finite number. */
+export const MISSING_COLOR: RGBA = [0.5, 0.5, 0.5, 1];
+
+/** A linear ramp between viridis' two ends, until a real colormap is set with setContinuousColormap. */
+function defaultRamp(): Uint8Array {
+  const [from, to] = [[68, 1, 84], [253, 231, 37]];
+  const lut = new Uint8Array(256 * 4);
+  for (let i = 0; i < 256; i++) {
+    for (let c = 0; c < 3; c++) lut[i * 4 + c] = Math.round(from[c] + ((to[c] - from[c]) * i) / 255);
+    lut[i * 4 + 3] = 255;
+  }
+  return lut;
+}
+
+/**
+ * Turns the face-colour setting into one colour per point. Categories keep their colour for
+ * as long as the setting stands (a category's colour does not change when other points are
+ * deleted), like napari's colour cycle map.
+ */
+class FaceColorMapper {
+  private _faceColor: FaceColor = [1, 1, 1, 1];
+  private readonly categories = new Map<PropertyValue, number>();
+  private lut = defaultRamp();
+
+  constructor(private readonly column: (name: string) => readonly PropertyValue[] | undefined) {}
+
+  get faceColor(): FaceColor {
+    return Array.isArray(this._faceColor) ? this._faceColor : { ...(this._faceColor as ColorBy) };
+  }
+
+  setFaceColor(value: FaceColor, propertyNames: readonly string[]): void {
+    if (Array.isArray(value)) {
+      this._faceColor = checkRGBA(value as RGBA, 'face colour');
+    } else {
+      const { property, kind } = value as ColorBy;
+      if (!propertyNames.includes(property)) {
+        const has = listNames(propertyNames);
+        throw new LayerValidationError(`cannot colour by unknown property "${property}"; the layer has ${has}`);
+      }
+      if (kind !== 'categorical' && kind !== 'continuous') {
+        throw new LayerValidationError(`expected colour-by kind 'categorical' or 'continuous', got ${JSON.stringify(kind)}`);
+      }
+      this._faceColor = { property, kind };
+    }
+    this.categories.clear();
+  }
+
+  /** Takes over another mapper's ramp and category colours, so a duplicate looks the same. */
+  copyStateFrom(other: FaceColorMapper): void {
+    this.lut = other.lut.slice();
+    other.categories.forEach((k, v) => this.categories.set(v, k));
+  }
+
+  setLut(lut: Uint8Array): void {
+    if (!(lut instanceof Uint8Array) || lut.length !== 256 * 4) {
+      const got = `${lut?.length} values`;
+      throw new LayerValidationError(`expected a colormap of 256 RGBA entries (a Uint8Array of 1024 bytes), got ${got}`);
+    }
+    this.lut = lut.slice();
+  }
+
+  colors(n: number): Float32Array {
+    const out = new Float32Array(n * 4);
+    const setting = this._faceColor;
+    if (Array.isArray(setting)) {
+      for (let i = 0; i < n; i++) out.set(setting as RGBA, i * 4);
+      return out;
+    }
+    const { property, kind } = setting as ColorBy;
+    const values = this.column(property) ?? new Array<PropertyValue>(n).fill(NaN);
+    if (kind === 'categorical') {
+      for (let i = 0; i < n; i++) {
+        if (!this.categories.has(values[i])) this.categories.set(values[i], this.categories.size);
+        out.set(CATEGORY_COLORS[this.categories.get(values[i])! % CATEGORY_COLORS.length], i * 4);
+      }
+      return out;
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) {
+      if (typeof v === 'number' && Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    }
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        out.set(MISSING_COLOR, i * 4);
+        continue;
+      }
+      // A constant property maps to the low end of the ramp.
+      const t = hi > lo ? (v - lo) / (hi - lo) : 0;
+      const k = Math.round(t * 255) * 4;
+      out.set([this.lut[k] / 255, this.lut[k + 1] / 255, this.lut[k + 2] / 255, this.lut[k + 3] / 255], i * 4);
+    }
+    return out;
+  }
+}
+
+export function checkRGBA(value: RGBA, what: string): RGBA {
+  if (!Array.isArray(value) || value.length !== 4 || !value.every(v => typeof v === 'number' && v >= 0 && v <= 1)) {
+    const got = JSON.stringify(value);
+    throw new LayerValidationError(`expected the ${what} as [r, g, b, a] with each value in [0, 1], got ${got}`);
+  }
+  return [value[0], value[1], value[2], value[3]];
+}
+
+/** napari shows the last two axes by default. */
+export function lastTwoAxes(ndim: number): DisplayedAxes {
+  return [ndim - 2, ndim - 1];
+}
+
+export function checkDisplayedAxes(axes: DisplayedAxes, ndim: number): DisplayedAxes {
+  const ok = axes.length === 2 && axes.every(a => Number.isInteger(a) && a >= 0 && a < ndim) && axes[0] !== axes[1];
+  if (!ok) {
+    throw new LayerValidationError(`expected two different displayed axes in 0..${ndim - 1}, got [${axes.join(', ')}]`);
+  }
+  return [axes[0], axes[1]];
+}

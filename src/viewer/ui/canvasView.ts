@@ -1,0 +1,216 @@
+import { IDisposable } from '@lumino/disposable';
+import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
+import { CanvasSize } from '../model/camera';
+import { ImageLayer } from '../model/imageLayer';
+import { LabelsLayer } from '../model/labelsLayer';
+import { ViewerModel } from '../model/viewerModel';
+import { ImageRenderer } from '../render/imageRenderer';
+import { OverlayDraft } from '../render/overlayDraft';
+import { VectorOverlay } from '../render/vectorOverlay';
+import { FileDropTool } from '../tools/fileDrop';
+import { LabelsTool } from '../tools/labelsTool';
+import { DEFAULT_PAN_ZOOM, PanZoomOptions, PanZoomTool } from '../tools/panZoom';
+import { PointsTool } from '../tools/pointsTool';
+import { ShapesTool } from '../tools/shapesTool';
+import { ToolContext } from '../tools/toolBase';
+
+export interface CanvasViewOptions {
+  panZoom?: () => PanZoomOptions;
+  /** Where messages and refusals go (the status bar). */
+  showMessage(text: string, isError: boolean): void;
+  /** Called with the status line text for the pointer position ('' when it leaves). */
+  setCursorText(text: string): void;
+}
+
+export function formatValue(v: number | bigint): string {
+  if (typeof v === 'bigint' || Number.isInteger(v)) return String(v);
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return v.toPrecision(5);
+}
+
+/**
+ * The canvas part of a viewer: the WebGL2 raster layers (images, labels), the Canvas2D vector
+ * overlay (points, shapes, tool drafts) stacked above it, and the tools that turn pointer and
+ * keyboard input into model operations. Tools listen in the capture phase and stop what they
+ * consume, so pan/zoom only gets the events no editing tool wanted.
+ */
+export class CanvasView extends Widget {
+  readonly canvas = document.createElement('canvas');
+  private readonly overlayNode = document.createElement('div');
+  private renderer: ImageRenderer | null = null;
+  private vectors: VectorOverlay | null = null;
+  private readonly tools: IDisposable[] = [];
+  private frameRequested = 0;
+  private viewFitted = false;
+  private readonly resizeObserver: ResizeObserver;
+  private lastPointer: { x: number; y: number } | null = null;
+  /** Frame times (ms of main-thread render work), read by benchmarks through the DOM node. */
+  readonly frameTimes: number[] = [];
+
+  constructor(
+    readonly model: ViewerModel,
+    private readonly options: CanvasViewOptions
+  ) {
+    super();
+    this.addClass('jp-SegLab-canvasHost');
+    const host = this.node;
+    host.tabIndex = 0; // keyboard navigation needs focus
+    host.setAttribute('role', 'img');
+    host.setAttribute('aria-label', 'SegLab image canvas: drag to pan, wheel or +/- to zoom, Home to reset');
+    this.canvas.className = 'jp-SegLab-canvas';
+    host.appendChild(this.canvas);
+    this.overlayNode.className = 'jp-SegLab-overlay';
+    this.overlayNode.hidden = true;
+
+    const context: ToolContext = {
+      size: () => this.canvasSize(),
+      setDraft: (draft: OverlayDraft | null) => this.vectors?.setDraft(draft),
+      showMessage: options.showMessage
+    };
+    try {
+      this.renderer = new ImageRenderer(this.canvas);
+      this.vectors = new VectorOverlay();
+      host.appendChild(this.vectors.canvas);
+      const render = () => this.scheduleRender();
+      // Editing tools first: their capture-phase listeners see events before pan/zoom.
+      this.tools.push(new LabelsTool(host, model, context, render));
+      this.tools.push(new PointsTool(host, model, context, render));
+      this.tools.push(new ShapesTool(host, model, context, render));
+      this.tools.push(new PanZoomTool(host, model, () => this.canvasSize(), () => this.resetView(), options.panZoom ?? (() => DEFAULT_PAN_ZOOM)));
+    } catch (err) {
+      options.showMessage(String((err as Error).message ?? err), true);
+    }
+    this.tools.push(new FileDropTool(host, model, (text, isError) => this.showOverlay(isError ? text : '', isError)));
+    host.appendChild(this.overlayNode);
+
+    model.layersChanged.connect(this.onLayersChanged, this);
+    model.layerChanged.connect(this.scheduleRender, this);
+    model.camera.changed.connect(this.onViewChanged, this);
+    model.dims.stepChanged.connect(this.onViewChanged, this);
+    model.dims.orderChanged.connect(this.onViewChanged, this);
+    host.addEventListener('pointermove', this.onPointerMove);
+    host.addEventListener('pointerleave', this.onPointerLeave);
+    this.resizeObserver = new ResizeObserver(() => {
+      if (!this.viewFitted) this.resetView();
+      this.scheduleRender();
+    });
+    this.resizeObserver.observe(host);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    cancelAnimationFrame(this.frameRequested);
+    this.resizeObserver.disconnect();
+    for (const tool of this.tools) tool.dispose();
+    this.renderer?.dispose();
+    this.vectors?.dispose();
+    Signal.clearData(this); // the model's signals connected to this view
+    this.node.removeEventListener('pointermove', this.onPointerMove);
+    this.node.removeEventListener('pointerleave', this.onPointerLeave);
+    super.dispose();
+  }
+
+  /** Fits all layers into the canvas (napari's "reset view"). */
+  resetView(): void {
+    const extent = this.model.extent;
+    const size = this.canvasSize();
+    if (extent && size.width > 0 && size.height > 0) {
+      this.model.camera.fitExtent(extent, size);
+      this.viewFitted = true;
+    }
+  }
+
+  /** Text over the canvas for errors that leave nothing to look at, and hints. '' hides it. */
+  showOverlay(text: string, isError = false): void {
+    this.overlayNode.textContent = text;
+    this.overlayNode.hidden = text.length === 0;
+    this.overlayNode.classList.toggle('jp-SegLab-overlayError', isError);
+  }
+
+  /**
+   * What the viewer shows now, raster and vector layers composed, as straight RGBA bytes in
+   * device pixels, rows top to bottom (napari's `screenshot(canvas_only=True)`).
+   */
+  screenshot(): ImageData {
+    this.renderNow();
+    const out = document.createElement('canvas');
+    out.width = this.canvas.width;
+    out.height = this.canvas.height;
+    const ctx = out.getContext('2d')!;
+    ctx.drawImage(this.canvas, 0, 0); // WebGL canvas keeps its buffer (preserveDrawingBuffer)
+    if (this.vectors) ctx.drawImage(this.vectors.canvas, 0, 0);
+    return ctx.getImageData(0, 0, out.width, out.height);
+  }
+
+  canvasSize(): CanvasSize {
+    return { width: this.node.clientWidth, height: this.node.clientHeight };
+  }
+
+  scheduleRender(): void {
+    if (this.frameRequested || !this.renderer) return;
+    this.frameRequested = requestAnimationFrame(() => {
+      this.frameRequested = 0;
+      this.renderNow();
+    });
+  }
+
+  private renderNow(): void {
+    const size = this.canvasSize();
+    if (this.isDisposed || size.width === 0 || size.height === 0) return;
+    const t0 = performance.now();
+    try {
+      const dpr = window.devicePixelRatio || 1;
+      this.renderer?.render(this.model, size, dpr);
+      this.vectors?.render(this.model, size, dpr);
+    } catch (err) {
+      this.options.showMessage(`rendering failed: ${(err as Error).message ?? err}`, true);
+    }
+    this.frameTimes.push(performance.now() - t0);
+    if (this.frameTimes.length > 1000) this.frameTimes.splice(0, this.frameTimes.length - 1000);
+  }
+
+  private onLayersChanged(): void {
+    if (this.model.layers.length === 0) this.viewFitted = false;
+    if (!this.viewFitted) this.resetView();
+    this.scheduleRender();
+  }
+
+  private onViewChanged(): void {
+    this.updateCursorReadout();
+    this.scheduleRender();
+  }
+
+  private onPointerMove = (event: PointerEvent): void => {
+    const rect = this.node.getBoundingClientRect();
+    this.lastPointer = { x: event.clientX - rect.left, y: event.clientY - rect.top };
+    this.updateCursorReadout();
+  };
+
+  private onPointerLeave = (): void => {
+    this.lastPointer = null;
+    this.options.setCursorText('');
+  };
+
+  /** `[row, col]  name: value ...`, napari's status: position, then each visible layer's value. */
+  private updateCursorReadout(): void {
+    if (!this.lastPointer) return;
+    const p = this.model.camera.screenToData(this.lastPointer, this.canvasSize());
+    const parts = [`[${Math.floor(p.row)}, ${Math.floor(p.col)}]`];
+    for (const layer of this.model.layers) {
+      if (!layer.visible) continue;
+      if (layer instanceof ImageLayer || layer instanceof LabelsLayer) {
+        const index = this.model.layerIndexAt(layer, p);
+        if (!index) continue;
+        if (layer instanceof ImageLayer) {
+          const values = layer.valueAt(index);
+          if (values) parts.push(`${layer.name}: ${values.length === 1 ? formatValue(values[0]) : `(${values.map(formatValue).join(', ')})`}`);
+        } else {
+          parts.push(`${layer.name}: ${formatValue(layer.valueAt(index))}`);
+        }
+      }
+    }
+    this.options.setCursorText(parts.join('  '));
+  }
+}
