@@ -1,11 +1,12 @@
 import { NDArray } from '../../core/ndarray';
 import { ChunkAssembler, makeTransferHeader, splitIntoChunks } from '../../core/transfer';
+import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import { Layer, LayerChange } from '../../viewer/model/layerBase';
 import { ViewerModel } from '../../viewer/model/viewerModel';
 import {
+  checkPropsFor,
   chunkMessage,
   dataReplyMessage,
-  DISPLAY_FIELDS,
   DisplayFields,
   DimsState,
   dimsMessage,
@@ -19,7 +20,7 @@ import {
   screenshotReplyMessage,
   validateKernelMessage
 } from '../protocol';
-import { applyDescriptor, applyProps, describeLayer } from './layerCodec';
+import { applyDescriptor, applyProps, describeLayer, displayFieldsOf, itemCountOf, itemStyleOf } from './layerCodec';
 
 export type SendFunction = (content: Record<string, unknown>, buffers?: ArrayBufferView[]) => void;
 
@@ -55,6 +56,10 @@ export class KernelBridge {
   private readonly revisions = new Map<string, number>();
   /** Display fields as the kernel last heard them, to send only what the user changed. */
   private readonly shownProps = new Map<string, Record<string, unknown>>();
+  /** Per-item state that changes with 'display' signals (points' face colour), as last announced. */
+  private readonly shownStyle = new Map<string, string>();
+  /** Labels layers painted by a brush stroke still in progress: announced once, when it ends. */
+  private readonly strokes = new Set<string>();
   /** Set while applying kernel messages, so those changes are not echoed back as user edits. */
   private applying = false;
   private pendingDims: DimsState | null = null;
@@ -68,6 +73,8 @@ export class KernelBridge {
     viewer.layerChanged.connect(this.onLayerChanged, this);
     viewer.layersChanged.connect(this.onLayersChanged, this);
     viewer.dims.stepChanged.connect(this.onDimsChanged, this);
+    // A stroke ends by pushing its undo step: the moment to announce it.
+    viewer.history.changed.connect(this.onHistoryChanged, this);
   }
 
   /** Tells the kernel this frontend exists (and needs every layer's data). */
@@ -105,13 +112,15 @@ export class KernelBridge {
       case 'layer-props': {
         const layer = this.viewer.getLayer(message.layer_id);
         if (!layer) throw new Error(`no layer with id ${message.layer_id} in this frontend`);
+        // Checked whole before anything is applied (PROTOCOL.md: an invalid message changes nothing).
+        checkPropsFor(message.props, { kind: layer.kind, ndim: layer.ndim, items: itemCountOf(layer) });
         applyProps(layer, message.props);
-        this.shownProps.set(layer.id, displayFieldsOf(layer));
+        this.remember(layer);
         break;
       }
       case 'layer-remove':
         this.viewer.removeLayer(message.layer_id);
-        this.revisions.delete(message.layer_id);
+        this.forget(message.layer_id);
         break;
       case 'data-request':
         this.replyWithData(message.request_id, message.layer_id);
@@ -164,7 +173,8 @@ export class KernelBridge {
     const payload = pending.assembler.header.nbytes ? pending.assembler.result() : new ArrayBuffer(0);
     const layer = applyDescriptor(this.viewer, pending.layer, payload);
     this.revisions.set(pending.layer.id, pending.layer.revision);
-    this.shownProps.set(layer.id, displayFieldsOf(layer));
+    this.strokes.delete(layer.id); // the kernel's data replaced what a stroke in progress painted
+    this.remember(layer);
     if (this.pendingDims) this.applyDims(this.pendingDims);
     this.post(layerReadyMessage(pending.layer.id, transferId, pending.assembler.header.nbytes));
   }
@@ -220,18 +230,26 @@ export class KernelBridge {
   private onLayerChanged(_: ViewerModel, change: { layer: Layer; what: LayerChange }): void {
     const layer = change.layer;
     if (this.applying || !this.revisions.has(layer.id)) return;
-    const dataChanged = change.what === 'data';
-    const now = displayFieldsOf(layer);
+    if (change.what === 'data' && layer instanceof LabelsLayer && layer.strokeActive) {
+      this.strokes.add(layer.id); // one stroke is one edit, however many pointer moves paint it
+      return;
+    }
+    this.announce(layer, change.what === 'data');
+  }
+
+  private announce(layer: Layer, data: boolean): void {
+    const now = displayFieldsOf(layer) as Record<string, unknown>;
     const before = this.shownProps.get(layer.id) ?? {};
     const props: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(now)) {
       if (JSON.stringify(value) !== JSON.stringify(before[key])) props[key] = value;
     }
     const hasProps = Object.keys(props).length > 0;
+    const dataChanged = data || itemStyleOf(layer) !== this.shownStyle.get(layer.id);
     if (!dataChanged && !hasProps) return;
     const revision = this.revisions.get(layer.id)! + 1;
     this.revisions.set(layer.id, revision);
-    this.shownProps.set(layer.id, now);
+    this.remember(layer);
     try {
       this.post(layerUpdateMessage(layer.id, revision, dataChanged, hasProps ? (props as Partial<DisplayFields>) : undefined));
     } catch (err) {
@@ -239,12 +257,32 @@ export class KernelBridge {
     }
   }
 
+  /** What the kernel now knows of a layer's display fields and per-item style. */
+  private remember(layer: Layer): void {
+    this.shownProps.set(layer.id, displayFieldsOf(layer) as Record<string, unknown>);
+    this.shownStyle.set(layer.id, itemStyleOf(layer));
+  }
+
+  private forget(id: string): void {
+    this.revisions.delete(id);
+    this.shownProps.delete(id);
+    this.shownStyle.delete(id);
+    this.strokes.delete(id);
+  }
+
+  private onHistoryChanged(): void {
+    if (this.applying) return; // new data from the kernel ending a stroke is no user edit
+    for (const id of [...this.strokes]) {
+      const layer = this.viewer.getLayer(id);
+      if (layer instanceof LabelsLayer && layer.strokeActive) continue;
+      this.strokes.delete(id);
+      if (layer && this.revisions.has(id)) this.announce(layer, true);
+    }
+  }
+
   private onLayersChanged(): void {
     for (const id of [...this.revisions.keys()]) {
-      if (!this.viewer.getLayer(id)) {
-        this.revisions.delete(id);
-        this.shownProps.delete(id);
-      }
+      if (!this.viewer.getLayer(id)) this.forget(id);
     }
   }
 
@@ -271,15 +309,6 @@ export class KernelBridge {
     }
     this.events.problem?.(message);
   }
-}
-
-/** The layer's display fields as the wire names them (DISPLAY_FIELDS of its kind). */
-function displayFieldsOf(layer: Layer): Record<string, unknown> {
-  const { descriptor } = describeLayer(layer, 0);
-  const all = descriptor as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of DISPLAY_FIELDS[descriptor.kind]) out[key] = all[key];
-  return out;
 }
 
 function asBytes(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {

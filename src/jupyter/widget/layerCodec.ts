@@ -3,7 +3,19 @@ import { NDArray, ndarrayFromBuffer } from '../../core/ndarray';
 import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import { Blending, Layer } from '../../viewer/model/layerBase';
-import { PointsDescriptor, PointsLayer, PropertyTable, PropertyValue, RGBA } from './pointsImports';
+import { PointsLayer, PropertyTable, PropertyValue, RGBA } from '../../viewer/model/pointsLayer';
+import { ShapeInput, ShapesLayer, ShapeStyle } from '../../viewer/model/shapesLayer';
+import { ViewerModel } from '../../viewer/model/viewerModel';
+import {
+  Blending as WireBlending,
+  DisplayFields,
+  LayerDescriptor,
+  LayerProps,
+  PerItem,
+  PointsDescriptor,
+  PropertyColumn,
+  ShapesDescriptor
+} from '../protocol';
 
 /**
  * Between the wire's layer descriptors (python-kernel-bridge/PROTOCOL.md, v2) and the viewer
@@ -11,9 +23,38 @@ import { PointsDescriptor, PointsLayer, PropertyTable, PropertyValue, RGBA } fro
  * layer holds now, payload included, for `data-reply`. The model knows nothing of the wire.
  */
 
+type PropertyDType = PropertyColumn['dtype'];
+
+/**
+ * What the kernel said that the model cannot hold, so that a `data-reply` gives it back rather
+ * than a lossy version: napari's 3D-only blendings (drawn as 'translucent') and the dtype of each
+ * property column (the model keeps numbers and strings only).
+ */
+interface WireMemo {
+  blending?: WireBlending;
+  dtypes: Record<string, PropertyDType>;
+}
+const memos = new WeakMap<Layer, WireMemo>();
+
+function memoOf(layer: Layer): WireMemo {
+  let memo = memos.get(layer);
+  if (!memo) memos.set(layer, (memo = { dtypes: {} }));
+  return memo;
+}
+
+function rememberColumns(layer: Layer, columns: PropertyColumn[]): void {
+  memoOf(layer).dtypes = Object.fromEntries(columns.map(c => [c.name, c.dtype]));
+}
+
 /** The 2D blending modes the viewer draws; napari's 3D-only variants fall back to these. */
 function toBlending(value: WireBlending): Blending {
   return value === 'translucent_no_depth' || value === 'minimum' ? 'translucent' : value;
+}
+
+/** The layer's blending for the wire: the kernel's own value while the layer still draws it. */
+function wireBlending(layer: Layer): WireBlending {
+  const remembered = memos.get(layer)?.blending;
+  return remembered !== undefined && toBlending(remembered) === layer.blending ? remembered : layer.blending;
 }
 
 function hexToRgba(hex: string): RGBA {
@@ -29,6 +70,11 @@ function perItem<T>(value: PerItem<T>, index: number): T {
   return Array.isArray(value) ? value[index] : value;
 }
 
+/** The value a new item gets: the last item's (PROTOCOL.md, "Items added in the frontend"). */
+function lastOf<T>(value: PerItem<T>, n: number): T {
+  return perItem(value, Math.max(0, n - 1));
+}
+
 function uniformOrList<T>(values: T[], same: (a: T, b: T) => boolean = (a, b) => a === b): PerItem<T> {
   return values.length > 0 && values.every(v => same(v, values[0])) ? values[0] : values;
 }
@@ -40,6 +86,9 @@ function rowsOf(buffer: ArrayBuffer, rows: number, ndim: number): number[][] {
   return out;
 }
 
+/** Values of the columns of an empty layer's new items (PROTOCOL.md: 0, 0, false, ""). */
+const PROPERTY_DEFAULTS: Record<PropertyDType, PropertyValue> = { float64: 0, int64: 0, bool: 0, str: '' };
+
 function toTable(columns: PropertyColumn[]): PropertyTable {
   const table: PropertyTable = {};
   for (const column of columns) {
@@ -50,20 +99,78 @@ function toTable(columns: PropertyColumn[]): PropertyTable {
   return table;
 }
 
-function toColumns(table: PropertyTable): PropertyColumn[] {
-  return Object.entries(table).map(([name, values]) =>
-    values.every(v => typeof v === 'string')
-      ? { name, dtype: 'str', values: values as string[] }
-      : { name, dtype: 'float64', values: (values as number[]).map(v => (Number.isFinite(v) ? v : null)) }
-  );
+/** Back to typed columns: each in the dtype the kernel gave it while its values still fit it. */
+function toColumns(table: PropertyTable, dtypes: Record<string, PropertyDType>): PropertyColumn[] {
+  return Object.entries(table).map(([name, values]): PropertyColumn => {
+    const declared = dtypes[name];
+    const numbers = values.every(v => typeof v === 'number');
+    const strings = values.every(v => typeof v === 'string');
+    if (declared === 'int64' && values.every(v => Number.isSafeInteger(v))) {
+      return { name, dtype: 'int64', values: values as number[] };
+    }
+    if (declared === 'bool' && values.every(v => v === 0 || v === 1)) {
+      return { name, dtype: 'bool', values: values.map(v => v === 1) };
+    }
+    if ((declared === 'str' && strings) || (!numbers && strings)) {
+      return { name, dtype: 'str', values: values as string[] };
+    }
+    if (numbers) {
+      return { name, dtype: 'float64', values: (values as number[]).map(v => (Number.isFinite(v) ? v : null)) };
+    }
+    return { name, dtype: 'str', values: values.map(String) };
+  });
 }
 
-/** Builds the layer a `layer-data` describes (or replaces the data of the one with its id). */
+/** The model's form of a points descriptor: coordinates, per-item values and what new points get. */
+function pointsState(layer: PointsDescriptor, payload: ArrayBuffer) {
+  const n = layer.n_points;
+  const properties = toTable(layer.properties);
+  return {
+    data: rowsOf(payload, n, layer.ndim),
+    size: layer.size,
+    properties,
+    currentProperties: Object.fromEntries(
+      layer.properties.map(c => [c.name, n ? properties[c.name][n - 1] : PROPERTY_DEFAULTS[c.dtype]])
+    ),
+    currentSize: lastOf(layer.size, n),
+    faceColor: hexToRgba(perItem(layer.face_color, 0))
+  };
+}
+
+function shapesState(layer: ShapesDescriptor, payload: ArrayBuffer) {
+  const n = layer.shape_type.length;
+  const rows = rowsOf(payload, layer.vertex_counts.reduce((a, b) => a + b, 0), layer.ndim);
+  let at = 0;
+  const shapes: ShapeInput[] = layer.shape_type.map((type, i) => {
+    const vertices = rows.slice(at, at + layer.vertex_counts[i]);
+    at += layer.vertex_counts[i];
+    return {
+      type,
+      vertices,
+      edgeColor: hexToRgba(perItem(layer.edge_color, i)),
+      faceColor: hexToRgba(perItem(layer.face_color, i)),
+      edgeWidth: perItem(layer.edge_width, i)
+    };
+  });
+  const currentStyle: Partial<ShapeStyle> = {
+    edgeColor: hexToRgba(lastOf(layer.edge_color, n)),
+    faceColor: hexToRgba(lastOf(layer.face_color, n)),
+    edgeWidth: lastOf(layer.edge_width, n)
+  };
+  return { shapes, currentStyle };
+}
+
+/**
+ * Builds the layer a `layer-data` describes, or replaces the data and every descriptor field of
+ * the one with its id: in place while it keeps its ndim (so the dims keep their steps and labels),
+ * else by a new layer at the same place in the list.
+ */
 export function applyDescriptor(viewer: ViewerModel, layer: LayerDescriptor, payload: ArrayBuffer): Layer {
   const existing = viewer.getLayer(layer.id);
   if (existing && existing.kind !== layer.kind) {
     throw new Error(`layer ${layer.id} is a ${existing.kind} layer; the kernel sent ${layer.kind} data for it`);
   }
+  const inPlace = existing !== undefined && existing.ndim === layer.ndim;
   const common = {
     id: layer.id,
     name: layer.name,
@@ -77,10 +184,10 @@ export function applyDescriptor(viewer: ViewerModel, layer: LayerDescriptor, pay
   switch (layer.kind) {
     case 'image': {
       const array = ndarrayFromBuffer(payload, layer.dtype, layer.shape);
-      if (existing instanceof ImageLayer) {
+      if (inPlace && existing instanceof ImageLayer) {
         existing.setData(array, layer.rgb);
-        applyProps(existing, layer);
-        return existing;
+        built = existing;
+        break;
       }
       built = new ImageLayer(array, {
         ...common,
@@ -94,46 +201,49 @@ export function applyDescriptor(viewer: ViewerModel, layer: LayerDescriptor, pay
     }
     case 'labels': {
       const array: NDArray = ndarrayFromBuffer(payload, layer.dtype, layer.shape);
-      if (existing instanceof LabelsLayer) {
+      if (inPlace && existing instanceof LabelsLayer) {
         existing.setData(array);
-        applyProps(existing, layer);
-        return existing;
+        built = existing;
+        break;
       }
       built = new LabelsLayer(array, { ...common, selectedLabel: layer.selected_label, mode: layer.mode });
       break;
     }
     case 'points': {
-      const data = rowsOf(payload, layer.n_points, layer.ndim);
-      built = new PointsLayer({
-        ...common,
-        ndim: layer.ndim,
-        data,
-        size: layer.size,
-        properties: toTable(layer.properties),
-        faceColor: hexToRgba(perItem(layer.face_color, 0))
-      });
+      const state = pointsState(layer, payload);
+      // An empty layer cannot take property columns it lacks in place: they have no current value.
+      const canUpdate = inPlace && existing instanceof PointsLayer && Object.keys(state.currentProperties).every(
+        name => layer.n_points > 0 || name in existing.currentProperties
+      );
+      if (canUpdate) {
+        const points = existing as PointsLayer;
+        points.setData(state.data, { size: state.size, properties: state.properties });
+        points.currentProperties = state.currentProperties;
+        points.faceColor = state.faceColor;
+        built = points;
+      } else {
+        built = new PointsLayer({ ...common, ndim: layer.ndim, ...state });
+      }
+      (built as PointsLayer).currentSize = state.currentSize;
+      rememberColumns(built, layer.properties);
       break;
     }
     case 'shapes': {
-      const rows = rowsOf(payload, layer.vertex_counts.reduce((a, b) => a + b, 0), layer.ndim);
-      let at = 0;
-      const shapes: ShapeInput[] = layer.shape_type.map((type, i) => {
-        const vertices = rows.slice(at, at + layer.vertex_counts[i]);
-        at += layer.vertex_counts[i];
-        return {
-          type,
-          vertices,
-          edgeColor: hexToRgba(perItem(layer.edge_color, i)),
-          faceColor: hexToRgba(perItem(layer.face_color, i)),
-          edgeWidth: perItem(layer.edge_width, i)
-        };
-      });
-      built = new ShapesLayer({ ...common, ndim: layer.ndim, shapes });
+      const { shapes, currentStyle } = shapesState(layer, payload);
+      if (inPlace && existing instanceof ShapesLayer) {
+        existing.setData(shapes);
+        existing.currentStyle = currentStyle;
+        built = existing;
+      } else {
+        built = new ShapesLayer({ ...common, ndim: layer.ndim, shapes, currentStyle });
+      }
       break;
     }
   }
-  if (existing) {
-    // Points and shapes are rebuilt whole; keep the layer's place in the list.
+  memoOf(built).blending = layer.blending;
+  if (built === existing) {
+    applyDisplay(built, layer); // the per-item fields came with the data
+  } else if (existing) {
     const index = viewer.layers.indexOf(existing);
     viewer.removeLayer(existing.id);
     viewer.addLayer(built);
@@ -144,12 +254,30 @@ export function applyDescriptor(viewer: ViewerModel, layer: LayerDescriptor, pay
   return built;
 }
 
-/** Applies display fields (`layer-props`, or the descriptor of new data for an existing layer). */
-export function applyProps(layer: Layer, props: Partial<DisplayFields>): void {
+/** Number of items (points, shapes) of a layer; 0 for images and labels. */
+export function itemCountOf(layer: Layer): number {
+  return layer instanceof PointsLayer || layer instanceof ShapesLayer ? layer.count : 0;
+}
+
+/**
+ * Applies `layer-props` (display and per-item fields, already checked against the layer with
+ * protocol.ts's checkPropsFor), or the display fields of a descriptor of new data for an existing
+ * layer. Per-item fields go first: they are the ones the model may still refuse.
+ */
+export function applyProps(layer: Layer, props: LayerProps): void {
+  if (layer instanceof PointsLayer) applyPointItems(layer, props);
+  if (layer instanceof ShapesLayer) applyShapeItems(layer, props);
+  applyDisplay(layer, props);
+}
+
+function applyDisplay(layer: Layer, props: Partial<DisplayFields>): void {
   if (props.name !== undefined) layer.name = props.name;
   if (props.visible !== undefined) layer.visible = props.visible;
   if (props.opacity !== undefined) layer.opacity = props.opacity;
-  if (props.blending !== undefined) layer.blending = toBlending(props.blending);
+  if (props.blending !== undefined) {
+    layer.blending = toBlending(props.blending);
+    memoOf(layer).blending = props.blending;
+  }
   if (props.scale !== undefined) layer.scale = props.scale;
   if (props.translate !== undefined) layer.translate = props.translate;
   if (layer instanceof ImageLayer) {
@@ -164,61 +292,113 @@ export function applyProps(layer: Layer, props: Partial<DisplayFields>): void {
   }
 }
 
-/** What a layer holds now: its descriptor (with `revision`) and its payload bytes. */
-export function describeLayer(layer: Layer, revision: number): { descriptor: LayerDescriptor; payload: Uint8Array } {
-  const common = {
-    id: layer.id,
+function applyPointItems(layer: PointsLayer, props: LayerProps): void {
+  const n = layer.count;
+  if (props.size !== undefined || props.properties !== undefined) {
+    const rows = Array.from({ length: n }, (_, i) => layer.coordinates(i));
+    const properties = props.properties ? toTable(props.properties) : layer.properties;
+    const current = props.properties
+      ? Object.fromEntries(props.properties.map(c => [c.name, n ? properties[c.name][n - 1] : PROPERTY_DEFAULTS[c.dtype]]))
+      : layer.currentProperties;
+    layer.setData(rows, { size: props.size ?? Array.from(layer.sizes), properties });
+    layer.currentProperties = current;
+    if (props.properties) rememberColumns(layer, props.properties);
+  }
+  if (props.size !== undefined) layer.currentSize = lastOf(props.size, n);
+  if (props.face_color !== undefined) layer.faceColor = hexToRgba(perItem(props.face_color, 0));
+}
+
+function applyShapeItems(layer: ShapesLayer, props: LayerProps): void {
+  const { edge_color, face_color, edge_width } = props;
+  if (edge_color === undefined && face_color === undefined && edge_width === undefined) return;
+  const n = layer.count;
+  layer.setData(
+    layer.shapes.map((s, i) => ({
+      ...s,
+      edgeColor: edge_color !== undefined ? hexToRgba(perItem(edge_color, i)) : s.edgeColor,
+      faceColor: face_color !== undefined ? hexToRgba(perItem(face_color, i)) : s.faceColor,
+      edgeWidth: edge_width !== undefined ? perItem(edge_width, i) : s.edgeWidth
+    }))
+  );
+  layer.currentStyle = {
+    ...(edge_color !== undefined ? { edgeColor: hexToRgba(lastOf(edge_color, n)) } : {}),
+    ...(face_color !== undefined ? { faceColor: hexToRgba(lastOf(face_color, n)) } : {}),
+    ...(edge_width !== undefined ? { edgeWidth: lastOf(edge_width, n) } : {})
+  };
+}
+
+/**
+ * Per-item state the model changes with 'display' signals, so a change of it is still data for
+ * the kernel: the face colour setting of points (one colour, or colour by a property).
+ */
+export function itemStyleOf(layer: Layer): string {
+  return layer instanceof PointsLayer ? JSON.stringify(layer.faceColor) : '';
+}
+
+/** The display fields of a layer as the wire writes them (what `layer-update` props compare). */
+export function displayFieldsOf(layer: Layer): Partial<DisplayFields> {
+  const common: Partial<DisplayFields> = {
     name: layer.name,
-    ndim: layer.ndim,
-    revision,
     visible: layer.visible,
     opacity: layer.opacity,
-    blending: layer.blending,
+    blending: wireBlending(layer),
     scale: layer.scale,
     translate: layer.translate
   };
-  const bytes = (a: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   if (layer instanceof ImageLayer) {
     return {
-      descriptor: {
-        ...common,
-        kind: 'image',
-        dtype: layer.data.dtype,
-        shape: [...layer.data.shape],
-        rgb: layer.rgb,
-        colormap: layer.colormap,
-        contrast_limits: layer.contrastLimits,
-        gamma: layer.gamma,
-        interpolation: layer.interpolation
-      },
-      payload: bytes(layer.data.data)
+      ...common,
+      colormap: layer.colormap,
+      contrast_limits: layer.contrastLimits,
+      gamma: layer.gamma,
+      interpolation: layer.interpolation
     };
   }
   if (layer instanceof LabelsLayer) {
     const selected = Number(layer.selectedLabel);
     return {
-      descriptor: {
-        ...common,
-        kind: 'labels',
-        dtype: layer.data.dtype as 'int32',
-        shape: [...layer.data.shape],
-        selected_label: Number.isSafeInteger(selected) && selected >= 0 ? selected : 0,
-        mode: layer.mode === 'polygon' ? 'paint' : layer.mode
-      },
+      ...common,
+      selected_label: Number.isSafeInteger(selected) && selected >= 0 ? selected : 0,
+      mode: layer.mode === 'polygon' ? 'paint' : layer.mode
+    };
+  }
+  return common;
+}
+
+/** What a layer holds now: its descriptor (with `revision`) and its payload bytes. */
+export function describeLayer(layer: Layer, revision: number): { descriptor: LayerDescriptor; payload: Uint8Array } {
+  const display = displayFieldsOf(layer) as DisplayFields;
+  const { name, visible, opacity, blending, scale, translate } = display;
+  const base = { id: layer.id, ndim: layer.ndim, revision, name, visible, opacity, blending, scale, translate };
+  const bytes = (a: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  if (layer instanceof ImageLayer) {
+    const { colormap, contrast_limits, gamma, interpolation } = display;
+    return {
+      descriptor: { ...base, kind: 'image', dtype: layer.data.dtype, shape: [...layer.data.shape], rgb: layer.rgb, colormap, contrast_limits, gamma, interpolation },
       payload: bytes(layer.data.data)
     };
   }
+  if (layer instanceof LabelsLayer) {
+    const { selected_label, mode } = display;
+    return {
+      descriptor: { ...base, kind: 'labels', dtype: layer.data.dtype as 'int32', shape: [...layer.data.shape], selected_label, mode },
+      payload: bytes(layer.data.data)
+    };
+  }
+  const dtypes = memos.get(layer)?.dtypes ?? {};
   if (layer instanceof PointsLayer) {
     const coords = layer.data;
     const faces = Array.from({ length: layer.count }, (_, i) => rgbaToHex(layer.faceColorOf(i)));
+    const face = Array.isArray(layer.faceColor) ? rgbaToHex(layer.faceColor as RGBA) : '#ffffffff';
     return {
       descriptor: {
-        ...common,
+        ...base,
         kind: 'points',
         n_points: layer.count,
-        size: layer.count ? uniformOrList(Array.from(layer.sizes)) : 10,
-        face_color: layer.count ? uniformOrList(faces) : '#ffffffff',
-        properties: toColumns(layer.properties)
+        // Without items the uniform values are what a new point would get.
+        size: layer.count ? uniformOrList(Array.from(layer.sizes)) : layer.currentSize,
+        face_color: layer.count ? uniformOrList(faces) : face,
+        properties: toColumns(layer.properties, dtypes)
       },
       payload: bytes(coords)
     };
@@ -228,15 +408,16 @@ export function describeLayer(layer: Layer, revision: number): { descriptor: Lay
     const flat = new Float64Array(shapes.reduce((n, s) => n + s.vertices.length * layer.ndim, 0));
     let at = 0;
     for (const s of shapes) for (const v of s.vertices) for (const x of v) flat[at++] = x;
+    const style = layer.currentStyle;
     return {
       descriptor: {
-        ...common,
+        ...base,
         kind: 'shapes',
         shape_type: shapes.map(s => s.type),
         vertex_counts: shapes.map(s => s.vertices.length),
-        edge_color: shapes.length ? uniformOrList(shapes.map(s => rgbaToHex(s.edgeColor))) : '#000000ff',
-        face_color: shapes.length ? uniformOrList(shapes.map(s => rgbaToHex(s.faceColor))) : '#ffffffff',
-        edge_width: shapes.length ? uniformOrList(shapes.map(s => s.edgeWidth)) : 1,
+        edge_color: shapes.length ? uniformOrList(shapes.map(s => rgbaToHex(s.edgeColor))) : rgbaToHex(style.edgeColor),
+        face_color: shapes.length ? uniformOrList(shapes.map(s => rgbaToHex(s.faceColor))) : rgbaToHex(style.faceColor),
+        edge_width: shapes.length ? uniformOrList(shapes.map(s => s.edgeWidth)) : style.edgeWidth,
         properties: []
       },
       payload: bytes(flat)

@@ -127,7 +127,8 @@ export class VectorOverlay implements IDisposable {
     for (const layer of model.layers) {
       live.add(layer.id);
       if (!layer.visible || !(layer instanceof PointsLayer || layer instanceof ShapesLayer)) continue;
-      const view = layerView(layer, model.camera, model.dims, size);
+      // Points and vertices at integer coordinates sit on pixel centres, as in napari.
+      const view = layerView(layer, model.camera, model.dims, size, { pixelCentres: true });
       if (!view) continue;
       ctx.globalAlpha = layer.opacity;
       if (layer instanceof PointsLayer) this.drawPoints(layer, view, size);

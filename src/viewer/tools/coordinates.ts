@@ -51,11 +51,22 @@ export function layerAxisOf(worldAxis: number, layerNdim: number, worldNdim: num
   return axis >= 0 && axis < layerNdim ? axis : -1;
 }
 
+export interface LayerViewOptions {
+  /**
+   * Whether data coordinate k is the centre of pixel k, as napari and scikit-image place
+   * points, shape vertices and label pixels (true), or its top-left edge, as the raster
+   * renderer and the camera draw pixel k over [k, k + 1) (false, the default). Points and
+   * shapes use true, so a point at (5, 5) sits in the middle of image pixel (5, 5) and a
+   * shape covers on screen the pixels its mask (skimage.draw) holds.
+   */
+  pixelCentres?: boolean;
+}
+
 /**
  * The view of one layer, or null when it cannot be drawn in this orientation (a displayed
  * world axis the layer does not have, e.g. a 2D layer while a 3D stack is shown as XZ).
  */
-export function layerView(layer: TransformedLayer, camera: Camera, dims: Dims, size: CanvasSize): LayerView | null {
+export function layerView(layer: TransformedLayer, camera: Camera, dims: Dims, size: CanvasSize, options: LayerViewOptions = {}): LayerView | null {
   const worldNdim = Math.max(dims.ndim, layer.ndim);
   const [worldRow, worldCol] = dims.displayed;
   // A layer with more axes than the dims (dims not yet updated) is aligned the same way.
@@ -75,14 +86,15 @@ export function layerView(layer: TransformedLayer, camera: Camera, dims: Dims, s
     const world = worldAxis >= 0 ? point[worldAxis] : 0;
     sliceIndex[axis] = Math.floor((world - translate[axis]) / scale[axis]);
   }
+  const half = options.pixelCentres ? 0.5 : 0;
   return {
     ndim: layer.ndim,
     rowAxis,
     colAxis,
     sx: scale[colAxis] * zoom,
-    bx: (translate[colAxis] - center.col) * zoom + size.width / 2,
+    bx: (translate[colAxis] + half * scale[colAxis] - center.col) * zoom + size.width / 2,
     sy: scale[rowAxis] * zoom,
-    by: (translate[rowAxis] - center.row) * zoom + size.height / 2,
+    by: (translate[rowAxis] + half * scale[rowAxis] - center.row) * zoom + size.height / 2,
     sliceIndex,
     slicedAxes,
     size: { ...size }

@@ -26,6 +26,8 @@ type PointsGesture =
  * moveSelectedBy/endMove, removeSelected), so undo/redo and the kernel see the same edits.
  */
 export class PointsTool extends LayerTool<PointsLayer> {
+  // A point or vertex at (5, 5) is the centre of image pixel (5, 5), as in napari.
+  protected readonly pixelCentres = true;
   private gesture: PointsGesture | null = null;
 
   handles(layer: Layer | undefined): layer is PointsLayer {

@@ -44,6 +44,8 @@ const CLICK_DRAW: Partial<Record<ShapesMode, 'beginPolygon' | 'beginPath'>> = {
  * - Delete/Backspace removes the selected shapes; Escape clears the selection.
  */
 export class ShapesTool extends LayerTool<ShapesLayer> {
+  // A point or vertex at (5, 5) is the centre of image pixel (5, 5), as in napari.
+  protected readonly pixelCentres = true;
   private gesture: ShapesGesture | null = null;
   /** The layer whose polygon/path draft this tool is building across clicks. */
   private drawing: ShapesLayer | null = null;

@@ -89,6 +89,11 @@ export class DoubleClickDetector {
  * onUp/onKey and act only through model operations.
  */
 export abstract class LayerTool<L extends Layer> implements IDisposable {
+  /**
+   * Whether the layer's data coordinate k is the centre of pixel k (points, shapes: napari's
+   * convention) rather than its edge (see LayerViewOptions.pixelCentres).
+   */
+  protected readonly pixelCentres: boolean = false;
   /** The pointer whose press this tool consumed, until it is released. */
   protected pressed: number | null = null;
   private spaceHeld = false;
@@ -162,7 +167,7 @@ export abstract class LayerTool<L extends Layer> implements IDisposable {
 
   /** The target layer's view for the current camera and slice, or null if not drawable now. */
   protected viewOf(layer: L): LayerView | null {
-    return layerView(layer, this.model.camera, this.model.dims, this.context.size());
+    return layerView(layer, this.model.camera, this.model.dims, this.context.size(), { pixelCentres: this.pixelCentres });
   }
 
   protected setDraft(draft: OverlayDraft | null): void {

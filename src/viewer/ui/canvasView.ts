@@ -61,6 +61,8 @@ export class CanvasView extends Widget {
     host.setAttribute('aria-label', 'SegLab image canvas: drag to pan, wheel or +/- to zoom, Home to reset');
     this.canvas.className = 'jp-SegLab-canvas';
     host.appendChild(this.canvas);
+    // Benchmark hook (bench/render.js reads main-thread render times from the page).
+    Object.defineProperty(host, 'seglabFrameTimes', { value: this.frameTimes });
     this.overlayNode.className = 'jp-SegLab-overlay';
     this.overlayNode.hidden = true;
 

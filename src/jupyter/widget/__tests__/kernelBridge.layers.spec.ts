@@ -88,7 +88,7 @@ describe('KernelBridge: layer-data transfers', () => {
     const layer = viewer.getLayer('PT', PointsLayer)!;
     expect([layer.ndim, layer.count, Array.from(layer.sizes)]).toEqual([3, 3, [2, 3, 4]]);
     expect(Array.from(layer.data)).toEqual(Array.from(coords));
-    expect(layer.faceColorOf(2)).toEqual([1, 0, 0, 128 / 255]);
+    expect(layer.faceColorOf(2).map(c => Math.round(c * 255))).toEqual([255, 0, 0, 128]);
     expect(layer.properties).toEqual({ score: [0.5, NaN, 2], n: [1, -2, 2 ** 53 - 1], ok: [1, 0, 1], c: ['a', 'b', ''] });
     expect(viewer.dims.range[0]).toEqual([0, 10, 2]); // z from 0 to 4 + 1, scale 2
   });

@@ -91,13 +91,14 @@ describe('VectorOverlay points', () => {
     model.camera.set({ row: 50, col: 100 }, 1);
     model.dims.setCurrentStep(0, 1);
     let frame = render();
+    // On pixel centres: data (20, 20) is the middle of image pixel (20, 20), world [20, 21).
     expect(frame.filter(c => c.name === 'arc').map(c => c.args.slice(0, 2))).toEqual([
-      [20, 20],
-      [30, 30]
+      [20.5, 20.5],
+      [30.5, 30.5]
     ]);
     model.dims.setCurrentStep(0, 0);
     frame = render();
-    expect(frame.filter(c => c.name === 'arc').map(c => c.args.slice(0, 2))).toEqual([[10, 10]]);
+    expect(frame.filter(c => c.name === 'arc').map(c => c.args.slice(0, 2))).toEqual([[10.5, 10.5]]);
   });
 
   it('skips invisible layers and applies opacity', () => {

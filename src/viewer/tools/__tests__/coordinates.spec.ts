@@ -119,6 +119,23 @@ describe('layerView', () => {
   });
 });
 
+describe('pixel centres', () => {
+  it('puts data coordinate k on the centre of raster pixel k, which the camera draws over [k, k + 1)', () => {
+    const m = new ViewerModel();
+    m.addImage(image([10, 10]), { scale: [2, 3], translate: [1, -4] });
+    const pts = m.addLayer(new PointsLayer({ id: 'p', name: 'p', data: [[0, 0]], scale: [2, 3], translate: [1, -4] }));
+    m.camera.set({ row: 4, col: 2 }, 1.5);
+    const edges = layerView(pts, m.camera, m.dims, size)!;
+    const centres = layerView(pts, m.camera, m.dims, size, { pixelCentres: true })!;
+    // Pixel (5, 7) spans world rows [11, 13) and columns [17, 20): its centre is (12, 18.5).
+    expect(data2ToScreen(centres, [5, 7])).toEqual(m.camera.dataToScreen({ row: 12, col: 18.5 }, size));
+    expect(data2ToScreen(edges, [5, 7])).toEqual(m.camera.dataToScreen({ row: 11, col: 17 }, size));
+    const back = screenToData2(centres, m.camera.dataToScreen({ row: 12, col: 18.5 }, size));
+    expect(back[0]).toBeCloseTo(5, 12);
+    expect(back[1]).toBeCloseTo(7, 12);
+  });
+});
+
 describe('hit radii in screen and data units', () => {
   it('converts screen pixels to data units through zoom and the finer scale', () => {
     const m = new ViewerModel();

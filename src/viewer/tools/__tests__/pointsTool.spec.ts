@@ -11,13 +11,14 @@ import { key, NO_ELEMENT, ptr, recordingContext, SIZE } from './toolHarness';
 const image = (shape: number[]): NDArray => ({ dtype: 'uint8', shape, data: new Uint8Array(shape.reduce((a, b) => a * b, 1)) });
 
 /**
- * A viewer whose camera puts data (row, col) at screen (x = col, y = row): centre (50, 100)
- * on a 200 x 100 canvas at zoom 1.
+ * A viewer whose camera puts data (row, col) at screen (x = col, y = row): world centre
+ * (50.5, 100.5), i.e. data (50, 100), on a 200 x 100 canvas at zoom 1.
  */
 function setup(data: number[][] = [], options: { size?: number; ndim?: number } = {}) {
   const model = new ViewerModel();
   const layer = model.addLayer(new PointsLayer({ id: 'pts', name: 'pts', data, size: options.size ?? 4, ndim: options.ndim }));
-  model.camera.set({ row: SIZE.height / 2, col: SIZE.width / 2 }, 1);
+  // +0.5: points and vertices sit on pixel centres (layerView's pixelCentres).
+  model.camera.set({ row: SIZE.height / 2 + 0.5, col: SIZE.width / 2 + 0.5 }, 1);
   const context = recordingContext();
   let renders = 0;
   const tool = new PointsTool(NO_ELEMENT, model, context, () => renders++, { attach: false });
@@ -92,7 +93,7 @@ describe('PointsTool add mode', () => {
     model.addImage(image([9, 100, 200]));
     model.select(layer.id);
     model.dims.setCurrentStep(0, 6);
-    model.camera.set({ row: 50, col: 100 }, 1);
+    model.camera.set({ row: 50.5, col: 100.5 }, 1);
     layer.mode = 'add';
     click(tool, 12.5, 20.25);
     expect(layer.coordinates(0)).toEqual([6, 20.25, 12.5]);
@@ -223,7 +224,7 @@ describe('PointsTool select mode', () => {
     );
     model.addImage(image([3, 100, 200]));
     model.select(layer.id);
-    model.camera.set({ row: 50, col: 100 }, 1);
+    model.camera.set({ row: 50.5, col: 100.5 }, 1);
     model.dims.setCurrentStep(0, 1);
     layer.mode = 'select';
     drag(tool, [0, 0], [30, 30]);
@@ -283,7 +284,7 @@ describe('PointsTool DOM wiring', () => {
     }) as unknown as HTMLElement;
     const model = new ViewerModel();
     const layer = model.addLayer(new PointsLayer({ id: 'p', name: 'p' }));
-    model.camera.set({ row: 50, col: 100 }, 1);
+    model.camera.set({ row: 50.5, col: 100.5 }, 1);
     const tool = new PointsTool(element, model, recordingContext(), () => undefined);
     const event = (type: string, clientX: number, clientY: number) => {
       const e = new Event(type, { cancelable: true });

@@ -24,7 +24,8 @@ const square = (r0: number, c0: number, r1: number, c1: number, extra: Partial<S
 function setup(shapes: ShapeInput[] = [], ndim?: number) {
   const model = new ViewerModel();
   const layer = model.addLayer(new ShapesLayer({ id: 'shp', name: 'shp', shapes, ndim }));
-  model.camera.set({ row: SIZE.height / 2, col: SIZE.width / 2 }, 1);
+  // +0.5: points and vertices sit on pixel centres (layerView's pixelCentres).
+  model.camera.set({ row: SIZE.height / 2 + 0.5, col: SIZE.width / 2 + 0.5 }, 1);
   const context = recordingContext();
   const messages: string[] = [];
   context.showMessage = text => messages.push(text);
@@ -92,7 +93,7 @@ describe('ShapesTool drawing by press-drag-release', () => {
     const { model, layer, tool } = setup([], 3);
     model.addImage(image([5, 100, 200]));
     model.select(layer.id);
-    model.camera.set({ row: 50, col: 100 }, 1);
+    model.camera.set({ row: 50.5, col: 100.5 }, 1);
     model.dims.setCurrentStep(0, 4);
     layer.mode = 'add_rectangle';
     drag(tool, [10, 10], [20, 20]);

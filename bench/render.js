@@ -1,0 +1,145 @@
+// Benchmark: main-thread JavaScript time per frame while panning and zooming large uint16
+// images in the real JupyterLab (headless Debian Chromium), for 2048² to 16384², against the
+// least a WebGL2 frame can cost in the same browser (one textured quad, no layer logic).
+//
+//   node bench/render.js [--sizes 2048,4096,8192,16384] [--out bench/results/render.json]
+const path = require('path');
+const fs = require('fs');
+const os = require('os');
+const { freePort, startProcess, median, environment } = require('./transfer');
+
+const repo = path.resolve(__dirname, '..');
+const uiTests = path.join(repo, 'ui-tests');
+const { chromium } = require(require.resolve('playwright-core', { paths: [uiTests] }));
+const launchOptions = require(path.join(uiTests, 'chromium.js'));
+const { waitForLab, runCode, openNewNotebook, cellOutput, runCodeIndex } = require(path.join(uiTests, 'tests', 'helpers.js'));
+
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const sizes = arg('--sizes', '2048,4096,8192,16384').split(',').map(Number);
+const out = path.resolve(arg('--out', path.join(repo, 'bench', 'results', 'render.json')));
+const p95 = v => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * 0.95))];
+
+/** Pans and zooms with the mouse for `gestures` steps; returns the frame times recorded meanwhile. */
+async function panZoom(page, viewer) {
+  const box = await viewer.locator('.jp-SegLab-canvasHost').boundingBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await viewer.locator('.jp-SegLab-canvasHost').evaluate(n => n.seglabFrameTimes.splice(0));
+  await page.mouse.move(cx, cy);
+  for (let i = 0; i < 6; i++) {
+    await page.mouse.wheel(0, i % 2 ? 120 : -240);
+    await page.waitForTimeout(30);
+  }
+  await page.mouse.down();
+  for (let i = 0; i < 40; i++) {
+    await page.mouse.move(cx + 120 * Math.sin(i / 6), cy + 80 * Math.cos(i / 6));
+    await page.waitForTimeout(20);
+  }
+  await page.mouse.up();
+  return viewer.locator('.jp-SegLab-canvasHost').evaluate(n => [...n.seglabFrameTimes]);
+}
+
+/** The peer: per frame, one uniform update and one draw of a 2048² R16UI texture. */
+async function bareWebGLFrames(page) {
+  return page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 800;
+    canvas.height = 600;
+    document.body.appendChild(canvas);
+    const gl = canvas.getContext('webgl2');
+    const compile = (type, src) => {
+      const s = gl.createShader(type);
+      gl.shaderSource(s, src);
+      gl.compileShader(s);
+      return s;
+    };
+    const program = gl.createProgram();
+    gl.attachShader(program, compile(gl.VERTEX_SHADER, '#version 300 es\nin vec2 a; uniform vec2 o; out vec2 t; void main(){ t = a * 2048.0; gl_Position = vec4(a * 2.0 - 1.0 + o, 0, 1); }'));
+    gl.attachShader(program, compile(gl.FRAGMENT_SHADER, '#version 300 es\nprecision highp float; precision highp usampler2D; uniform usampler2D s; in vec2 t; out vec4 c; void main(){ c = vec4(float(texelFetch(s, ivec2(t), 0).r) / 65535.0); }'));
+    gl.bindAttribLocation(program, 0, 'a');
+    gl.linkProgram(program);
+    const buffer = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    const texture = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, texture);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.R16UI, 2048, 2048, 0, gl.RED_INTEGER, gl.UNSIGNED_SHORT, new Uint16Array(2048 * 2048));
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    const times = [];
+    for (let i = 0; i < 60; i++) {
+      await new Promise(r => requestAnimationFrame(r));
+      const t0 = performance.now();
+      gl.useProgram(program);
+      gl.uniform2f(gl.getUniformLocation(program, 'o'), Math.sin(i / 6) * 0.1, Math.cos(i / 6) * 0.1);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+      times.push(performance.now() - t0);
+    }
+    canvas.remove();
+    return times;
+  });
+}
+
+async function main() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seglab-bench-'));
+  const port = await freePort();
+  let lab;
+  let browser;
+  try {
+    lab = await startProcess(
+      path.join(repo, '.venv', 'bin', 'jupyter'),
+      ['lab', '--no-browser', '--allow-root', `--port=${port}`, '--ServerApp.ip=127.0.0.1', '--IdentityProvider.token=', '--ServerApp.disable_check_xsrf=True', '--LabApp.expose_app_in_browser=True', `--ServerApp.root_dir=${root}`, `--LabApp.workspaces_dir=${path.join(root, 'workspaces')}`],
+      { env: { ...process.env, SEGLAB_DATA: path.resolve(process.env.SEGLAB_DATA || path.join(repo, '..', 'shared', 'data')) } },
+      l => l.includes('is running at'),
+      'jupyter lab'
+    );
+    browser = await chromium.launch(launchOptions);
+    const page = await (await browser.newContext({ baseURL: `http://127.0.0.1:${port}`, viewport: { width: 1200, height: 900 } })).newPage();
+    page.setDefaultTimeout(600000);
+    await page.goto('/lab?reset');
+    await waitForLab(page);
+    await openNewNotebook(page, 'render.ipynb');
+    await runCode(page, 'import os, tifffile\nnuclei = tifffile.imread(os.path.join(os.environ["SEGLAB_DATA"], "nuclei2d", "image.tif"))');
+    const peer = await bareWebGLFrames(page);
+    const results = [];
+    for (const n of sizes) {
+      // Real microscopy content, tiled up to n x n (uint16).
+      const index = await runCodeIndex(page, `img = np.tile(nuclei, (${n / 512}, ${n / 512}))\nv = Viewer()\nv.add_image(img, name="big")\nv`);
+      await runCode(page, 'v.wait_until_ready("big", timeout=900)');
+      const viewer = cellOutput(page, index).locator('.jp-SegLab-viewer');
+      await viewer.locator('.jp-SegLab-canvasHost').scrollIntoViewIfNeeded();
+      const frames = await panZoom(page, viewer);
+      const value = median(frames);
+      results.push({
+        name: `render_frame_main_thread_${n}x${n}_uint16`,
+        value: Number(value.toFixed(4)),
+        unit: 'ms',
+        p95: Number(p95(frames).toFixed(4)),
+        frames: frames.length,
+        peer: 'bare WebGL2 frame in the same page (one 2048² R16UI textured quad)',
+        peer_value: Number(median(peer).toFixed(4)),
+        ratio: Number((value / median(peer)).toFixed(3)),
+        target_ms: 4
+      });
+      console.log(`${results[results.length - 1].name.padEnd(44)} median ${value.toFixed(3)} ms  p95 ${p95(frames).toFixed(3)} ms  (${frames.length} frames)  bare WebGL ${median(peer).toFixed(3)} ms`);
+      await runCode(page, 'v.close(); del img, v');
+    }
+    const base = results[0].value;
+    for (const r of results) r.relative_to_smallest = Number((r.value / base).toFixed(3));
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ benchmark: 'render', environment: environment(browser), results }, null, 2) + '\n');
+    console.log(`wrote ${path.relative(process.cwd(), out)}`);
+  } finally {
+    if (browser) await browser.close();
+    if (lab) lab.kill('SIGTERM');
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
