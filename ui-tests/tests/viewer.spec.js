@@ -111,9 +111,10 @@ test('add and move a point, draw a rectangle; coordinates read back in the kerne
   await tool(viewer, 'Add points').click();
   const p0 = await at(viewer, 0, 0);
   await page.mouse.click(p0.x, p0.y);
+  // Pixel centres at integer coordinates, as in napari: a click in pixel (r, c) gives ~(r, c).
   const [added] = json(await h.runCode(page, 'print(json.dumps(pts.data.tolist()))'));
-  expect(Math.abs(added[0] - (P.row + 0.5))).toBeLessThanOrEqual(1.5);
-  expect(Math.abs(added[1] - (P.col + 0.5))).toBeLessThanOrEqual(1.5);
+  expect(Math.abs(added[0] - P.row)).toBeLessThanOrEqual(1);
+  expect(Math.abs(added[1] - P.col)).toBeLessThanOrEqual(1);
 
   await tool(viewer, 'Select points').click();
   const Q = await readAt(page, viewer, 40, 25);
@@ -124,8 +125,8 @@ test('add and move a point, draw a rectangle; coordinates read back in the kerne
   await page.mouse.up();
   const moved = json(await h.runCode(page, 'print(json.dumps(pts.data.tolist()))'));
   expect(moved.length).toBe(1);
-  expect(Math.abs(moved[0][0] - (Q.row + 0.5))).toBeLessThanOrEqual(1.5);
-  expect(Math.abs(moved[0][1] - (Q.col + 0.5))).toBeLessThanOrEqual(1.5);
+  expect(Math.abs(moved[0][0] - Q.row)).toBeLessThanOrEqual(1);
+  expect(Math.abs(moved[0][1] - Q.col)).toBeLessThanOrEqual(1);
 
   // Rectangle on the shapes layer: select it in the layer list, then drag a box.
   await viewer.locator('.jp-SegLab-layerList', { hasText: 'boxes' }).getByText('boxes', { exact: true }).click();
@@ -142,10 +143,10 @@ test('add and move a point, draw a rectangle; coordinates read back in the kerne
   const rows = rect[1].map(v => v[0]);
   const cols = rect[1].map(v => v[1]);
   expect(rect[1].length).toBe(4);
-  expect(Math.abs(Math.min(...rows) - (R0.row + 0.5))).toBeLessThanOrEqual(1.5);
-  expect(Math.abs(Math.max(...rows) - (R1.row + 0.5))).toBeLessThanOrEqual(1.5);
-  expect(Math.abs(Math.min(...cols) - (R0.col + 0.5))).toBeLessThanOrEqual(1.5);
-  expect(Math.abs(Math.max(...cols) - (R1.col + 0.5))).toBeLessThanOrEqual(1.5);
+  expect(Math.abs(Math.min(...rows) - R0.row)).toBeLessThanOrEqual(1);
+  expect(Math.abs(Math.max(...rows) - R1.row)).toBeLessThanOrEqual(1);
+  expect(Math.abs(Math.min(...cols) - R0.col)).toBeLessThanOrEqual(1);
+  expect(Math.abs(Math.max(...cols) - R1.col)).toBeLessThanOrEqual(1);
 });
 
 test('nuclei3d: the slider changes the slice; dragging a contrast handle reaches the kernel', async ({ page }) => {

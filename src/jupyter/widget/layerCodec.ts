@@ -111,7 +111,7 @@ function toColumns(table: PropertyTable, dtypes: Record<string, PropertyDType>):
     if (declared === 'bool' && values.every(v => v === 0 || v === 1)) {
       return { name, dtype: 'bool', values: values.map(v => v === 1) };
     }
-    if ((declared === 'str' && strings) || (!numbers && strings)) {
+    if (strings && (declared === 'str' || !numbers)) {
       return { name, dtype: 'str', values: values as string[] };
     }
     if (numbers) {
@@ -212,11 +212,9 @@ export function applyDescriptor(viewer: ViewerModel, layer: LayerDescriptor, pay
     case 'points': {
       const state = pointsState(layer, payload);
       // An empty layer cannot take property columns it lacks in place: they have no current value.
-      const canUpdate = inPlace && existing instanceof PointsLayer && Object.keys(state.currentProperties).every(
-        name => layer.n_points > 0 || name in existing.currentProperties
-      );
-      if (canUpdate) {
-        const points = existing as PointsLayer;
+      const points = inPlace && existing instanceof PointsLayer ? existing : null;
+      const current = points?.currentProperties ?? {};
+      if (points && (layer.n_points > 0 || Object.keys(state.currentProperties).every(name => name in current))) {
         points.setData(state.data, { size: state.size, properties: state.properties });
         points.currentProperties = state.currentProperties;
         points.faceColor = state.faceColor;

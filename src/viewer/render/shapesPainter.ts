@@ -3,7 +3,11 @@ import { Point2 } from '../../core/geometry/primitives';
 import { isClosedShape, ShapeType } from '../../core/geometry/shapeGeometry';
 import { ShapesLayer } from '../model/shapesLayer';
 import { LayerView } from '../tools/coordinates';
+import { drawHandles, HANDLE_SIZE_PX, Painter, strokeHighlight } from './overlayStyle';
 import { cssColor } from './pointsProjection';
+
+/** Shapes-layer modes in which every vertex is shown as a handle (vertex editing). */
+const VERTEX_MODES: ReadonlySet<string> = new Set(['direct', 'vertex_insert', 'vertex_remove']);
 
 /** One shape as the overlay keeps it between frames (see ShapesSnapshot). */
 export interface ShapeEntry {
@@ -101,7 +105,7 @@ export function canvasEllipse(view: LayerView, corners: readonly Point2[]): Canv
   };
 }
 
-/** The subset of CanvasRenderingContext2D path building the painters use. */
+/** The subset of CanvasRenderingContext2D path building traceShape uses. */
 export type PathSink = Pick<CanvasRenderingContext2D, 'moveTo' | 'lineTo' | 'closePath' | 'ellipse'>;
 
 /** The displayed (row, col) of each vertex of an entry. */
@@ -153,4 +157,59 @@ export function screenBounds(plane: readonly Point2[], view: LayerView): [number
 /** Edge width in screen pixels: data units through the mean displayed scale, at least 1 px so edges never vanish. */
 export function edgePixels(edgeWidth: number, view: LayerView): number {
   return Math.max(1, (edgeWidth * (Math.abs(view.sx) + Math.abs(view.sy))) / 2);
+}
+
+/**
+ * Draws a shapes layer's shapes of the current slice in z-order (each filled, then its edge
+ * stroked), the bounding box and vertex handles of the selected ones (every vertex in the
+ * vertex-editing modes), and the shape being drawn (the layer's draft) in its current style.
+ */
+export function paintShapes(ctx: Painter, layer: ShapesLayer, snap: ShapesSnapshot, view: LayerView): void {
+  const visible: number[] = [];
+  for (let o = 0; o < snap.order.length; o++) {
+    const i = snap.order[o];
+    const entry = snap.shapes[i];
+    if (!shapeOnSlice(entry, view)) continue;
+    visible.push(i);
+    ctx.beginPath();
+    traceShape(ctx, entry.type, entryPlane(entry, snap.ndim, view), view);
+    if (entry.fill) {
+      ctx.fillStyle = entry.fill;
+      ctx.fill();
+    }
+    if (entry.edge) {
+      ctx.lineWidth = edgePixels(entry.edgeWidth, view);
+      ctx.lineJoin = 'round';
+      ctx.strokeStyle = entry.edge;
+      ctx.stroke();
+    }
+  }
+  const selected = layer.selected;
+  const vertexMode = VERTEX_MODES.has(layer.mode);
+  for (const i of visible) {
+    const isSelected = selected.has(i);
+    if (!isSelected && !vertexMode) continue;
+    const plane = entryPlane(snap.shapes[i], snap.ndim, view);
+    if (isSelected) {
+      const [x0, y0, x1, y1] = screenBounds(plane, view);
+      ctx.beginPath();
+      ctx.rect(x0 - 0.5, y0 - 0.5, x1 - x0 + 1, y1 - y0 + 1);
+      strokeHighlight(ctx, true);
+    }
+    drawHandles(ctx, plane, view, isSelected ? HANDLE_SIZE_PX : HANDLE_SIZE_PX - 2);
+  }
+  const draft = layer.draft;
+  if (draft) {
+    const plane: Point2[] = draft.vertices.map(v => [v[view.rowAxis], v[view.colAxis]]);
+    ctx.beginPath();
+    traceShape(ctx, draft.type, plane, view);
+    const [fr, fg, fb, fa] = layer.currentStyle.faceColor;
+    if (fa > 0 && isClosedShape(draft.type)) {
+      ctx.fillStyle = cssColor(fr, fg, fb, fa * 0.5);
+      ctx.fill();
+    }
+    strokeHighlight(ctx, true);
+    // The fixed vertices of a polygon or path (the last one follows the cursor).
+    if (draft.type === 'polygon' || draft.type === 'path') drawHandles(ctx, plane.slice(0, -1), view, HANDLE_SIZE_PX - 2);
+  }
 }

@@ -1,22 +1,16 @@
 import { IDisposable } from '@lumino/disposable';
-import { Point2 } from '../../core/geometry/primitives';
 import { CanvasSize } from '../model/camera';
 import { Layer, LayerChange } from '../model/layerBase';
 import { PointsLayer } from '../model/pointsLayer';
 import { ShapesLayer } from '../model/shapesLayer';
 import { ViewerModel } from '../model/viewerModel';
 import { LayerView, layerView } from '../tools/coordinates';
-import { OverlayDraft } from './overlayDraft';
+import { OverlayDraft, paintDraft } from './overlayDraft';
+import { strokeHighlight } from './overlayStyle';
 import { cssColor, PointsProjection, PointsSnapshot, snapshotPoints } from './pointsProjection';
 import { PixelBox, PointsRaster } from './pointsRaster';
-import { edgePixels, entryPlane, screenBounds, shapeOnSlice, ShapesSnapshot, snapshotShapes, traceShape } from './shapesPainter';
+import { paintShapes, ShapesSnapshot, snapshotShapes } from './shapesPainter';
 
-/** Selection and draft colours: napari's highlight blue, with a dark halo so it reads on white too. */
-const HIGHLIGHT = 'rgb(0, 150, 255)';
-const HALO = 'rgba(0, 0, 0, 0.75)';
-const HANDLE_FILL = 'rgb(255, 255, 255)';
-/** Side of a vertex handle square, CSS px. */
-export const HANDLE_SIZE_PX = 7;
 /** Points smaller than this radius (px) are drawn as squares: cheaper, and the same on screen. */
 const TINY_RADIUS_PX = 1;
 /** 'auto' rasterises points in software from this many on screen... */
@@ -44,8 +38,6 @@ interface LayerCache {
   shapes?: ShapesSnapshot;
 }
 
-/** Shapes-layer modes in which every vertex is shown as a handle (vertex editing). */
-const VERTEX_MODES = new Set(['direct', 'vertex_insert', 'vertex_remove']);
 
 /**
  * Draws the Points and Shapes layers of a ViewerModel with Canvas2D on a canvas stacked
@@ -136,7 +128,7 @@ export class VectorOverlay implements IDisposable {
     }
     ctx.globalAlpha = 1;
     for (const id of this.caches.keys()) if (!live.has(id)) this.caches.delete(id);
-    if (this.draft) this.drawDraft(this.draft, model, size);
+    if (this.draft) paintDraft(ctx, this.draft, model, size);
   }
 
   /** The last frame's pixels (device pixels, straight RGBA), for screenshots; see screenshot.ts. */
@@ -295,7 +287,7 @@ export class VectorOverlay implements IDisposable {
       ctx.moveTo(proj.x[k] + r, proj.y[k]);
       ctx.arc(proj.x[k], proj.y[k], r, 0, 2 * Math.PI);
     }
-    this.strokeHighlight();
+    strokeHighlight(ctx);
   }
 
   /** Border rings of the points whose colour has mixed radii (see drawPoints). */
@@ -336,160 +328,19 @@ export class VectorOverlay implements IDisposable {
     }
   }
 
-  /** Strokes the current path in the highlight colour over a dark halo. */
-  private strokeHighlight(dashed = false): void {
-    const ctx = this.ctx;
-    const alpha = ctx.globalAlpha;
-    ctx.globalAlpha = 1; // selection reads the same whatever the layer's opacity
-    ctx.setLineDash([]);
-    ctx.lineWidth = 3;
-    ctx.strokeStyle = HALO;
-    ctx.stroke();
-    if (dashed) ctx.setLineDash([5, 4]);
-    ctx.lineWidth = 1.5;
-    ctx.strokeStyle = HIGHLIGHT;
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.globalAlpha = alpha;
-  }
-
-  // ---- shapes ----------------------------------------------------------------------------
-
   private drawShapes(layer: ShapesLayer, view: LayerView): void {
     const cache = this.cacheOf(layer);
-    // Selection and drafts are 'display' changes read live below; the shapes only change on 'data'.
+    // Selection and drafts are 'display' changes read live; the shapes only change on 'data'.
     if (!cache.shapes || cache.dirtyData) {
       cache.shapes = snapshotShapes(layer);
       cache.dirtyData = false;
     }
     cache.dirtyDisplay = false;
-    const snap = cache.shapes;
-    const ctx = this.ctx;
-    const visible: number[] = [];
-    for (let o = 0; o < snap.order.length; o++) {
-      const i = snap.order[o];
-      const entry = snap.shapes[i];
-      if (!shapeOnSlice(entry, view)) continue;
-      visible.push(i);
-      const plane = entryPlane(entry, snap.ndim, view);
-      ctx.beginPath();
-      traceShape(ctx, entry.type, plane, view);
-      if (entry.fill) {
-        ctx.fillStyle = entry.fill;
-        ctx.fill();
-      }
-      if (entry.edge) {
-        ctx.lineWidth = edgePixels(entry.edgeWidth, view);
-        ctx.lineJoin = 'round';
-        ctx.strokeStyle = entry.edge;
-        ctx.stroke();
-      }
-    }
-    const selected = layer.selected;
-    const vertexMode = VERTEX_MODES.has(layer.mode);
-    for (const i of visible) {
-      const entry = snap.shapes[i];
-      const isSelected = selected.has(i);
-      if (!isSelected && !vertexMode) continue;
-      const plane = entryPlane(entry, snap.ndim, view);
-      if (isSelected) {
-        const [x0, y0, x1, y1] = screenBounds(plane, view);
-        ctx.beginPath();
-        ctx.rect(x0 - 0.5, y0 - 0.5, x1 - x0 + 1, y1 - y0 + 1);
-        this.strokeHighlight(true);
-      }
-      this.drawHandles(plane, view, isSelected ? HANDLE_SIZE_PX : HANDLE_SIZE_PX - 2);
-    }
-    const draft = layer.draft;
-    if (draft) {
-      const plane: Point2[] = draft.vertices.map(v => [v[view.rowAxis], v[view.colAxis]]);
-      const style = layer.currentStyle;
-      ctx.beginPath();
-      traceShape(ctx, draft.type, plane, view);
-      const [fr, fg, fb, fa] = style.faceColor;
-      if (fa > 0 && draft.type !== 'line' && draft.type !== 'path') {
-        ctx.fillStyle = cssColor(fr, fg, fb, fa * 0.5);
-        ctx.fill();
-      }
-      this.strokeHighlight(true);
-      if (draft.type === 'polygon' || draft.type === 'path') this.drawHandles(plane.slice(0, -1), view, HANDLE_SIZE_PX - 2);
-    }
-  }
-
-  private drawHandles(plane: readonly Point2[], view: LayerView, side: number): void {
-    if (plane.length === 0) return;
-    const ctx = this.ctx;
-    const alpha = ctx.globalAlpha;
-    ctx.globalAlpha = 1;
-    ctx.beginPath();
-    const half = side / 2;
-    for (const [r, c] of plane) {
-      // Snapped to the pixel grid so handles stay crisp.
-      const x = Math.round(c * view.sx + view.bx);
-      const y = Math.round(r * view.sy + view.by);
-      ctx.rect(x - half, y - half, side, side);
-    }
-    ctx.fillStyle = HANDLE_FILL;
-    ctx.fill();
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = HIGHLIGHT;
-    ctx.stroke();
-    ctx.globalAlpha = alpha;
-  }
-
-  // ---- tool drafts -----------------------------------------------------------------------
-
-  private drawDraft(draft: OverlayDraft, model: ViewerModel, size: CanvasSize): void {
-    const screen = draftToScreen(draft, model, size);
-    if (!screen || screen.length === 0) return;
-    const ctx = this.ctx;
-    ctx.beginPath();
-    if (draft.kind === 'box' && screen.length >= 2) {
-      const [[ya, xa], [yb, xb]] = screen;
-      ctx.rect(Math.min(xa, xb), Math.min(ya, yb), Math.abs(xb - xa), Math.abs(yb - ya));
-    } else {
-      ctx.moveTo(screen[0][1], screen[0][0]);
-      for (let k = 1; k < screen.length; k++) ctx.lineTo(screen[k][1], screen[k][0]);
-      if (draft.closed) ctx.closePath();
-    }
-    if (draft.fill) {
-      ctx.fillStyle = draft.fill;
-      ctx.fill();
-    }
-    if (draft.color) {
-      ctx.setLineDash([]);
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = HALO;
-      ctx.stroke();
-      ctx.lineWidth = 1.5;
-      ctx.strokeStyle = draft.color;
-      ctx.stroke();
-    } else {
-      this.strokeHighlight(draft.kind === 'box');
-    }
-    if (draft.showVertices) {
-      const identity: LayerView = { ndim: 2, rowAxis: 0, colAxis: 1, sx: 1, bx: 0, sy: 1, by: 0, sliceIndex: [0, 0], slicedAxes: [], size };
-      this.drawHandles(screen, identity, HANDLE_SIZE_PX - 2);
-    }
+    paintShapes(this.ctx, layer, cache.shapes, view);
   }
 }
 
 function union(a: PixelBox | null, b: PixelBox | null): PixelBox | null {
   if (!a || !b) return a ?? b;
   return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
-}
-
-/** A draft's vertices as screen (y, x) pairs, or null when its layer cannot be shown. */
-export function draftToScreen(draft: OverlayDraft, model: ViewerModel, size: CanvasSize): Point2[] | null {
-  const space = draft.space ?? 'world';
-  if (space === 'screen') return draft.points.map(p => [p[0], p[1]]);
-  if (space === 'world') {
-    return draft.points.map(([row, col]) => {
-      const s = model.camera.dataToScreen({ row, col }, size);
-      return [s.y, s.x];
-    });
-  }
-  const view = layerView(space, model.camera, model.dims, size);
-  if (!view) return null;
-  return draft.points.map(([row, col]) => [row * view.sy + view.by, col * view.sx + view.bx]);
 }

@@ -97,6 +97,8 @@ export abstract class LayerTool<L extends Layer> implements IDisposable {
   /** The pointer whose press this tool consumed, until it is released. */
   protected pressed: number | null = null;
   private spaceHeld = false;
+  /** The cursor this tool last put on the element, until it takes it off. */
+  private cursorSet: string | null = null;
   private _isDisposed = false;
   private readonly attached: boolean;
 
@@ -281,8 +283,16 @@ export abstract class LayerTool<L extends Layer> implements IDisposable {
   // received, and the status bar's cursor readout keeps following the pointer during drags.
   private domPointerMove = (event: PointerEvent): void => {
     if (this.handlePointerMove(this.toPointer(event))) return;
-    const cursor = this.target ? this.cursor : '';
-    if (this.element.style.cursor !== cursor) this.element.style.cursor = cursor;
+    // Several tools share the element: each only sets the cursor while its layer is active
+    // and only clears a cursor it set itself.
+    const style = this.element.style;
+    if (this.target) {
+      if (style.cursor !== this.cursor) style.cursor = this.cursor;
+      this.cursorSet = this.cursor;
+    } else if (this.cursorSet !== null) {
+      if (style.cursor === this.cursorSet) style.cursor = '';
+      this.cursorSet = null;
+    }
   };
 
   private domPointerUp = (event: PointerEvent): void => {

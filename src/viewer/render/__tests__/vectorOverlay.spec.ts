@@ -5,7 +5,8 @@ import { NDArray } from '../../../core/ndarray';
 import { PointsLayer } from '../../model/pointsLayer';
 import { ShapesLayer } from '../../model/shapesLayer';
 import { ViewerModel } from '../../model/viewerModel';
-import { draftToScreen, RASTER_MIN_POINTS, VectorOverlay, VectorOverlayOptions } from '../vectorOverlay';
+import { draftToScreen } from '../overlayDraft';
+import { RASTER_MIN_POINTS, VectorOverlay, VectorOverlayOptions } from '../vectorOverlay';
 import { recordingCanvas } from './recordingCanvas';
 
 const size = { width: 200, height: 100 };

@@ -5,6 +5,7 @@ import { NDArray } from '../../../core/ndarray';
 import { PointsLayer } from '../../model/pointsLayer';
 import { ViewerModel } from '../../model/viewerModel';
 import { PointsTool } from '../pointsTool';
+import { ShapesTool } from '../shapesTool';
 import { PICK_RADIUS_PX } from '../toolBase';
 import { key, NO_ELEMENT, ptr, recordingContext, SIZE } from './toolHarness';
 
@@ -272,6 +273,29 @@ describe('PointsTool select mode', () => {
 });
 
 describe('PointsTool DOM wiring', () => {
+  it('shares the cursor with other tools on the same element', () => {
+    const target = new EventTarget();
+    const element = Object.assign(target, { style: { cursor: '' }, getBoundingClientRect: () => ({ left: 0, top: 0 }) }) as unknown as HTMLElement;
+    const model = new ViewerModel();
+    const a = model.addLayer(new PointsLayer({ id: 'a', name: 'a' }));
+    const b = model.addLayer(new PointsLayer({ id: 'b', name: 'b' }));
+    a.mode = 'add';
+    b.mode = 'select';
+    const tools = [new PointsTool(element, model, recordingContext(), () => undefined), new ShapesTool(element, model, recordingContext(), () => undefined)];
+    const move = () => {
+      const e = new Event('pointermove');
+      Object.assign(e, { clientX: 5, clientY: 5, pointerId: 1, button: 0 });
+      target.dispatchEvent(e);
+      return element.style.cursor;
+    };
+    expect(move()).toBe('default'); // b is active, in select mode; the shapes tool leaves it alone
+    model.select('a');
+    expect(move()).toBe('crosshair');
+    a.mode = 'pan_zoom';
+    expect(move()).toBe(''); // back to the stylesheet's cursor (pan/zoom's grab)
+    tools.forEach(t => t.dispose());
+  });
+
   it('listens in the capture phase and stops only the presses it consumes', () => {
     const target = new EventTarget();
     const captures: number[] = [];
