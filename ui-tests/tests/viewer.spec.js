@@ -147,6 +147,16 @@ test('add and move a point, draw a rectangle; coordinates read back in the kerne
   expect(Math.abs(Math.max(...rows) - R1.row)).toBeLessThanOrEqual(1);
   expect(Math.abs(Math.min(...cols) - R0.col)).toBeLessThanOrEqual(1);
   expect(Math.abs(Math.max(...cols) - R1.col)).toBeLessThanOrEqual(1);
+
+  // viewer.screenshot(): the canvas as drawn, RGBA at device resolution, image and vectors composed.
+  const size = await viewer.locator('.jp-SegLab-canvasHost canvas').first().evaluate(c => [c.height, c.width]);
+  const shot = json(await h.runCode(page, `
+shot = v.screenshot()
+print(json.dumps([list(shot.shape), str(shot.dtype), int(shot[..., 3].min()), int(len(np.unique(shot[..., 0])))]))`));
+  expect(shot[0]).toEqual([size[0], size[1], 4]);
+  expect(shot[1]).toBe('uint8');
+  expect(shot[2]).toBe(255); // opaque: the black canvas background under everything
+  expect(shot[3]).toBeGreaterThan(20); // real image content, not a blank frame
 });
 
 test('nuclei3d: the slider changes the slice; dragging a contrast handle reaches the kernel', async ({ page }) => {

@@ -1,6 +1,9 @@
 import { TypedArray } from '../dtypes';
 import { NDArray } from '../ndarray';
+import { stridesOf } from '../slicing';
 import { BoundingBox, emptyDiff, filledLike, IndexArray, LabelDiff, LabelValue, newIndexArray, ValueArray, valuesOf } from './diff';
+
+export { stridesOf };
 
 /**
  * Bucket fill for labels, as napari's Labels `fill`: every element equal to the value at
@@ -261,17 +264,6 @@ function fillAllEqual(data: TypedArray, oldValue: LabelValue, newValue: LabelVal
 function wordsOf(value: bigint): [number, number] {
   const bits = BigInt.asUintN(64, value);
   return [Number(bits & 0xffffffffn), Number(bits >> 32n)];
-}
-
-/** C-order strides in elements. */
-export function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = stride;
-    stride *= shape[i];
-  }
-  return strides;
 }
 
 function checkSeed(shape: readonly number[], seed: readonly number[]): void {

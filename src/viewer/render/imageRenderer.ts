@@ -7,6 +7,7 @@ import { LabelsLayer } from '../model/labelsLayer';
 import { Blending } from '../model/layerBase';
 import { LayerSlice, ViewerModel } from '../model/viewerModel';
 import { labelsFragmentShader } from './labelsShader';
+import { createNearestTexture } from './glTextures';
 import { LabelsTextureCache } from './labelsTextures';
 import { IMAGE_VERTEX_SHADER, imageFragmentShader } from './shaders';
 import { SamplerKind, textureFormatFor, tileGrid } from './textureFormats';
@@ -199,15 +200,7 @@ export class ImageRenderer {
     // Row length/skip let each tile upload straight out of the full row-major array, no copies.
     gl.pixelStorei(gl.UNPACK_ROW_LENGTH, cols);
     for (const t of tileGrid(rows, cols, this.maxTile)) {
-      const texture = gl.createTexture();
-      if (!texture) {
-        throw new RendererError('could not allocate a WebGL texture (out of GPU memory?)');
-      }
-      gl.bindTexture(gl.TEXTURE_2D, texture);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+      const texture = createNearestTexture(gl);
       gl.pixelStorei(gl.UNPACK_SKIP_ROWS, t.row);
       gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, t.col);
       gl.texImage2D(gl.TEXTURE_2D, 0, fmt.internalFormat, t.cols, t.rows, 0, fmt.format, fmt.type, fmt.pixels as ArrayBufferView);

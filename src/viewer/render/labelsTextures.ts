@@ -4,6 +4,7 @@ import { NDArray } from '../../core/ndarray';
 import { planeOf } from '../../core/slicing';
 import { LabelsDataChange, LabelsLayer } from '../model/labelsLayer';
 import { LayerSlice } from '../model/viewerModel';
+import { createNearestTexture } from './glTextures';
 import { labelsTextureFormat, LabelsTextureFormat, labelsUploadView } from './labelsShader';
 import { tileGrid } from './textureFormats';
 
@@ -55,13 +56,7 @@ export class LabelsTextureCache {
     const tiles: LabelsTile[] = [];
     this.setUnpack(cols);
     for (const t of tileGrid(rows, cols, this.maxTile)) {
-      const texture = gl.createTexture();
-      if (!texture) throw new Error('could not allocate a WebGL texture (out of GPU memory?)');
-      gl.bindTexture(gl.TEXTURE_2D, texture);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+      const texture = createNearestTexture(gl);
       gl.pixelStorei(gl.UNPACK_SKIP_ROWS, t.row);
       gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, t.col);
       gl.texImage2D(gl.TEXTURE_2D, 0, format.internalFormat, t.cols, t.rows, 0, format.format, format.type, pixels);
