@@ -1,19 +1,24 @@
-import { nearestSegment } from '../../core/geometry/distance';
-import { boxFromCorners, Point2, rectangleCorners, resizeRectangleCorner } from '../../core/geometry/primitives';
-import {
-  isClosedShape,
-  isShapeType,
-  rasterizeShape,
-  SHAPE_TYPES,
-  shapeHit,
-  shapeIntersectsBox,
-  ShapeType,
-  VERTEX_COUNTS
-} from '../../core/geometry/shapeGeometry';
+import { boxFromCorners, Point2 } from '../../core/geometry/primitives';
+import { isShapeType, rasterizeShape, shapeHit, shapeIntersectsBox, ShapeType } from '../../core/geometry/shapeGeometry';
 import { NDArray } from '../../core/ndarray';
 import { UndoableAction } from './history';
 import { Layer, LayerCloneOptions, LayerOptions, LayerValidationError } from './layerBase';
-import { checkDisplayedAxes, checkRGBA, DisplayedAxes, lastTwoAxes, RGBA } from './pointsLayer';
+import { checkDisplayedAxes, DisplayedAxes, lastTwoAxes, RGBA } from './pointsLayer';
+import { Draft, draftVertices, finishedDraftVertices, fixDraftVertex, moveDraftCursor, startDraft } from './shapesDraft';
+import {
+  checkNdim,
+  checkStyle,
+  checkVector,
+  checkVertex,
+  emptyRaster,
+  makeShapeRecord,
+  sameShape,
+  shapePlane,
+  ShapeRecord,
+  withVertexInserted,
+  withVertexMoved,
+  withVertexRemoved
+} from './shapesValidation';
 
 export type { ShapeType } from '../../core/geometry/shapeGeometry';
 
@@ -61,21 +66,6 @@ export interface ShapesLayerOptions extends Omit<LayerOptions, 'id' | 'name'> {
 
 /** napari's defaults: black edges 1 wide, white faces. */
 export const DEFAULT_SHAPE_STYLE: ShapeStyle = { edgeColor: [0, 0, 0, 1], edgeWidth: 1, faceColor: [1, 1, 1, 1], zIndex: 0 };
-
-/** Stored shapes are immutable: an edit swaps in a new record, so undo can keep the old one. */
-interface ShapeRecord extends ShapeStyle {
-  readonly type: ShapeType;
-  readonly vertices: Float64Array;
-}
-
-interface Draft {
-  type: ShapeType;
-  axes: DisplayedAxes;
-  /** Where drawing began: its hidden coordinates are the slice every vertex lies on. */
-  anchor: number[];
-  /** Fixed vertices, then (for all types) the one following the cursor. */
-  vertices: number[][];
-}
 
 /**
  * napari's Shapes layer as plain state: rectangles, ellipses, polygons, lines and paths with
@@ -304,9 +294,7 @@ export class ShapesLayer extends Layer {
   /** The shape being drawn, for the renderer to show; null when none. */
   get draft(): { type: ShapeType; vertices: number[][] } | null {
     if (!this._draft) return null;
-    const d = this._draft;
-    const vertices = d.type === 'rectangle' || d.type === 'ellipse' ? this.boxDraftCorners(d) : d.vertices;
-    return { type: d.type, vertices: vertices.map(v => [...v]) };
+    return { type: this._draft.type, vertices: draftVertices(this._draft).map(v => [...v]) };
   }
 
   beginRectangle(p: readonly number[], axes?: DisplayedAxes): void {
@@ -327,20 +315,13 @@ export class ShapesLayer extends Layer {
 
   /** Moves what follows the cursor: the opposite corner, the line's end, or the next polygon/path vertex. */
   updateDraft(p: readonly number[]): void {
-    const d = this.requireDraft();
-    d.vertices[d.vertices.length - 1] = this.onDraftSlice(d, p);
+    moveDraftCursor(this.requireDraft(), p, this._ndim);
     this._changed.emit('display');
   }
 
   /** A click while drawing a polygon or path: fixes the vertex at `p` and starts the next one there. */
   addDraftVertex(p: readonly number[]): void {
-    const d = this.requireDraft();
-    if (d.type !== 'polygon' && d.type !== 'path') {
-      throw new LayerValidationError(`only polygons and paths take vertices one by one; the draft is ${withArticle(d.type)}`);
-    }
-    const v = this.onDraftSlice(d, p);
-    d.vertices[d.vertices.length - 1] = v;
-    d.vertices.push([...v]);
+    fixDraftVertex(this.requireDraft(), p, this._ndim);
     this._changed.emit('display');
   }
 
@@ -355,15 +336,8 @@ export class ShapesLayer extends Layer {
     if (!d) return null;
     this._draft = null;
     this._changed.emit('display');
-    let vertices = d.type === 'rectangle' || d.type === 'ellipse' ? this.boxDraftCorners(d) : d.vertices;
-    if (d.type === 'polygon' || d.type === 'path') vertices = dropRepeats(vertices.slice(0, -1), d.type === 'polygon');
-    const plane = vertices.map(v => [v[d.axes[0]], v[d.axes[1]]]);
-    const degenerate =
-      d.type === 'rectangle' || d.type === 'ellipse'
-        ? plane[0][0] === plane[2][0] || plane[0][1] === plane[2][1]
-        : vertices.length < VERTEX_COUNTS[d.type][0] || (d.type === 'line' && plane[0].every((x, k) => x === plane[1][k]));
-    if (degenerate) return null;
-    return this.addShape(d.type, vertices);
+    const vertices = finishedDraftVertices(d);
+    return vertices === null ? null : this.addShape(d.type, vertices);
   }
 
   cancelDraft(): void {
@@ -457,17 +431,7 @@ export class ShapesLayer extends Layer {
     const g = this._vertexMove;
     if (!g) throw new Error('beginVertexMove() before moveVertexTo()');
     const target = this.checkVector(to, 'vertex position');
-    const { before, vertex, axes } = g;
-    const vertices = before.vertices.slice();
-    const plane = this.planeOf(before, axes);
-    const moved: Point2 = [target[axes[0]], target[axes[1]]];
-    const isBox = before.type === 'rectangle' || before.type === 'ellipse';
-    const newPlane = isBox ? resizeRectangleCorner(plane, vertex, moved) : plane.map((v, k) => (k === vertex ? moved : v));
-    newPlane.forEach(([r, c], k) => {
-      vertices[k * this._ndim + axes[0]] = r;
-      vertices[k * this._ndim + axes[1]] = c;
-    });
-    this._shapes[g.index] = { ...before, vertices };
+    this._shapes[g.index] = withVertexMoved(g.before, g.vertex, g.axes, target, this._ndim);
     this._changed.emit('data');
   }
 
@@ -494,21 +458,8 @@ export class ShapesLayer extends Layer {
     this.finishGestures();
     const before = this._shapes[this.checkIndex(index)];
     const p = this.checkVector(position, 'vertex position');
-    if (before.type === 'ellipse') {
-      throw new LayerValidationError(`cannot insert a vertex into an ellipse (shape ${index}); draw a polygon instead`);
-    }
-    const plane = checkDisplayedAxes(axes ?? lastTwoAxes(this._ndim), this._ndim);
-    const type: ShapeType = before.type === 'rectangle' ? 'polygon' : before.type === 'line' ? 'path' : before.type;
-    const { segment } = nearestSegment([p[plane[0]], p[plane[1]]], this.planeOf(before, plane), isClosedShape(type))!;
-    // The new vertex lies on the shape's slice: hidden coordinates from its neighbour.
-    const vertex = Array.from(before.vertices.subarray(segment * this._ndim, (segment + 1) * this._ndim));
-    [vertex[plane[0]], vertex[plane[1]]] = [p[plane[0]], p[plane[1]]];
-    const at = segment + 1;
-    const vertices = new Float64Array(before.vertices.length + this._ndim);
-    vertices.set(before.vertices.subarray(0, at * this._ndim));
-    vertices.set(vertex, at * this._ndim);
-    vertices.set(before.vertices.subarray(at * this._ndim), (at + 1) * this._ndim);
-    this._shapes[index] = { ...before, type, vertices };
+    const { record, at } = withVertexInserted(before, index, p, this._ndim, axes);
+    this._shapes[index] = record;
     this._changed.emit('data');
     this.recordReplacement('Insert vertex', [index], [before]);
     return at;
@@ -519,22 +470,7 @@ export class ShapesLayer extends Layer {
     this.finishGestures();
     const before = this._shapes[this.checkIndex(index)];
     this.checkVertex(index, vertex);
-    const n = before.vertices.length / this._ndim;
-    const type: ShapeType = before.type === 'rectangle' ? 'polygon' : before.type;
-    if (before.type === 'ellipse' || before.type === 'line' || n - 1 < VERTEX_COUNTS[type][0]) {
-      const need =
-        before.type === 'ellipse'
-          ? 'exactly 4 corners'
-          : before.type === 'line'
-            ? 'exactly 2 vertices'
-            : `at least ${VERTEX_COUNTS[type][0]} vertices`;
-      const what = withArticle(before.type);
-      throw new LayerValidationError(`cannot remove a vertex: ${what} needs ${need} and shape ${index} has ${n}`);
-    }
-    const vertices = new Float64Array(before.vertices.length - this._ndim);
-    vertices.set(before.vertices.subarray(0, vertex * this._ndim));
-    vertices.set(before.vertices.subarray((vertex + 1) * this._ndim), vertex * this._ndim);
-    this._shapes[index] = { ...before, type, vertices };
+    this._shapes[index] = withVertexRemoved(before, index, vertex, this._ndim);
     this._changed.emit('data');
     this.recordReplacement('Remove vertex', [index], [before]);
   }
@@ -596,10 +532,8 @@ export class ShapesLayer extends Layer {
 
   private beginDraft(type: ShapeType, p: readonly number[], axes?: DisplayedAxes): void {
     this.finishGestures();
-    const anchor = this.checkVector(p, 'drawing position');
     // The tool answers a new press with a new draft: whatever was being drawn is dropped.
-    const plane = checkDisplayedAxes(axes ?? lastTwoAxes(this._ndim), this._ndim);
-    this._draft = { type, axes: plane, anchor, vertices: [anchor, [...anchor]] };
+    this._draft = startDraft(type, p, this._ndim, axes);
     this._changed.emit('display');
   }
 
@@ -608,31 +542,8 @@ export class ShapesLayer extends Layer {
     return this._draft;
   }
 
-  /** `p` on the draft's plane: displayed coordinates from `p`, hidden ones from where drawing began. */
-  private onDraftSlice(d: Draft, p: readonly number[]): number[] {
-    const q = this.checkVector(p, 'drawing position');
-    const v = [...d.anchor];
-    [v[d.axes[0]], v[d.axes[1]]] = [q[d.axes[0]], q[d.axes[1]]];
-    return v;
-  }
-
-  private boxDraftCorners(d: Draft): number[][] {
-    return this.expandCorners(d.vertices[0], d.vertices[1], d.axes);
-  }
-
-  /** The 4 corners of the box with opposite corners `a` and `b` on `axes`; hidden coordinates from `a`. */
-  private expandCorners(a: readonly number[], b: readonly number[], axes: DisplayedAxes): number[][] {
-    return rectangleCorners([a[axes[0]], a[axes[1]]], [b[axes[0]], b[axes[1]]]).map(([r, c]) => {
-      const v = [...a];
-      [v[axes[0]], v[axes[1]]] = [r, c];
-      return v;
-    });
-  }
-
-  private planeOf(s: ShapeRecord, [ar, ac]: DisplayedAxes): Point2[] {
-    const out: Point2[] = [];
-    for (let i = 0; i < s.vertices.length; i += this._ndim) out.push([s.vertices[i + ar], s.vertices[i + ac]]);
-    return out;
+  private planeOf(s: ShapeRecord, axes: DisplayedAxes): Point2[] {
+    return shapePlane(s, axes, this._ndim);
   }
 
   /** Ends any drag in progress (committing it), so the next edit starts from a settled state. */
@@ -694,48 +605,11 @@ export class ShapesLayer extends Layer {
   }
 
   private makeRecord(input: ShapeInput, defaults: ShapeStyle, what: string, axes?: DisplayedAxes): ShapeRecord {
-    const { type, vertices } = input;
-    if (!isShapeType(type)) {
-      const valid = SHAPE_TYPES.join(', ');
-      throw new LayerValidationError(`unknown shape type ${JSON.stringify(type)} for ${what}; expected one of ${valid}`);
-    }
-    if (!Array.isArray(vertices)) {
-      throw new LayerValidationError(`expected the vertices of ${what} as a list of points, got ${JSON.stringify(vertices)}`);
-    }
-    let rows = vertices.map((v, k) => this.checkVertexCoords(v, `vertex ${k} of ${what} (${withArticle(type)})`));
-    if ((type === 'rectangle' || type === 'ellipse') && rows.length === 2) {
-      rows = this.expandCorners(rows[0], rows[1], checkDisplayedAxes(axes ?? lastTwoAxes(this._ndim), this._ndim));
-    }
-    const [min, max] = VERTEX_COUNTS[type];
-    if (rows.length < min || rows.length > max) {
-      const need =
-        type === 'rectangle' || type === 'ellipse'
-          ? '4 corners (or 2 opposite corners)'
-          : min === max
-            ? `exactly ${min} vertices`
-            : `at least ${min} vertices`;
-      throw new LayerValidationError(`${withArticle(type)} needs ${need}, got ${rows.length} for ${what}`);
-    }
-    const style = checkStyle({ ...defaults, ...pickStyle(input) });
-    return { type, vertices: Float64Array.from(rows.flat()), ...style };
-  }
-
-  private checkVertexCoords(v: readonly number[], what: string): number[] {
-    if (!Array.isArray(v) || v.length !== this._ndim) {
-      const got = JSON.stringify(v);
-      throw new LayerValidationError(`expected ${what} to have ${this._ndim} coordinates (the layer's ndim), got ${got}`);
-    }
-    if (!v.every(x => typeof x === 'number' && Number.isFinite(x))) {
-      throw new LayerValidationError(`expected finite coordinates for ${what}, got [${v.join(', ')}]`);
-    }
-    return [...v];
+    return makeShapeRecord(input, defaults, what, this._ndim, axes);
   }
 
   private checkVector(v: readonly number[], what: string): number[] {
-    if (v.length !== this._ndim || !v.every(Number.isFinite)) {
-      throw new LayerValidationError(`expected a ${what} of ${this._ndim} finite numbers, got [${v.join(', ')}]`);
-    }
-    return [...v];
+    return checkVector(v, this._ndim, what);
   }
 
   private checkIndex(index: number): number {
@@ -746,71 +620,6 @@ export class ShapesLayer extends Layer {
   }
 
   private checkVertex(index: number, vertex: number): void {
-    const n = this._shapes[index].vertices.length / this._ndim;
-    if (!Number.isInteger(vertex) || vertex < 0 || vertex >= n) {
-      throw new LayerValidationError(`no vertex ${vertex}: shape ${index} has ${n} vertices`);
-    }
+    checkVertex(this._shapes[index], index, vertex, this._ndim);
   }
-}
-
-function withArticle(type: ShapeType): string {
-  return `${type === 'ellipse' ? 'an' : 'a'} ${type}`;
-}
-
-function checkNdim(ndim: number): number {
-  if (!Number.isInteger(ndim) || ndim < 2 || ndim > 5) {
-    throw new LayerValidationError(`expected shapes of 2 to 5 dimensions, got ${ndim}`);
-  }
-  return ndim;
-}
-
-function pickStyle(input: Partial<ShapeStyle>): Partial<ShapeStyle> {
-  const out: Partial<ShapeStyle> = {};
-  for (const key of ['edgeColor', 'edgeWidth', 'faceColor', 'zIndex'] as const) {
-    if (input[key] !== undefined) (out as Record<string, unknown>)[key] = input[key];
-  }
-  return out;
-}
-
-function checkStyle(style: ShapeStyle): ShapeStyle {
-  if (!(Number.isFinite(style.edgeWidth) && style.edgeWidth >= 0)) {
-    throw new LayerValidationError(`expected an edge width >= 0 (data units), got ${style.edgeWidth}`);
-  }
-  if (!Number.isInteger(style.zIndex)) throw new LayerValidationError(`expected an integer z-index, got ${style.zIndex}`);
-  return {
-    edgeColor: checkRGBA(style.edgeColor, 'edge colour'),
-    edgeWidth: style.edgeWidth,
-    faceColor: checkRGBA(style.faceColor, 'face colour'),
-    zIndex: style.zIndex
-  };
-}
-
-function sameShape(a: ShapeRecord, b: ShapeRecord): boolean {
-  const same = (x: ArrayLike<number>, y: ArrayLike<number>): boolean =>
-    x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => v === y[i]);
-  return (
-    a === b ||
-    (a.type === b.type &&
-      a.edgeWidth === b.edgeWidth &&
-      a.zIndex === b.zIndex &&
-      same(a.vertices, b.vertices) &&
-      same(a.edgeColor, b.edgeColor) &&
-      same(a.faceColor, b.faceColor))
-  );
-}
-
-/** Consecutive repeats removed (and, for a closed shape, a last vertex equal to the first). */
-function dropRepeats(vertices: number[][], closed: boolean): number[][] {
-  const same = (a: number[], b: number[]): boolean => a.every((x, k) => x === b[k]);
-  const out = vertices.filter((v, i) => i === 0 || !same(v, vertices[i - 1]));
-  if (closed && out.length > 1 && same(out[0], out[out.length - 1])) out.pop();
-  return out;
-}
-
-function emptyRaster<T extends Uint8Array | Int32Array>(maskShape: readonly [number, number], Type: new (n: number) => T): T {
-  const [rows, cols] = maskShape;
-  if (!(Number.isSafeInteger(rows) && Number.isSafeInteger(cols) && rows > 0 && cols > 0)) {
-    throw new LayerValidationError(`expected a mask shape [rows, cols] of positive integers, got [${maskShape.join(', ')}]`);
-  }
-  return new Type(rows * cols);
 }

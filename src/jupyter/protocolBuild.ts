@@ -1,0 +1,89 @@
+/** Checked builders of the frontend -> kernel messages. */
+import type { TransferHeader } from '../core/transfer';
+import { Obj, requireBool, requireInt, requireString, requireTransfer } from './protocolChecks';
+import { DimsState, DisplayFields, FrontendMessage, LayerDescriptor, MAX_MESSAGE_LENGTH, MAX_SCREENSHOT_SIDE } from './protocolTypes';
+import { payloadBytes, validateDims, validateLayerDescriptor, validateLayerProps } from './protocolValidate';
+
+// -- frontend -> kernel: checked builders ---------------------------------------------------------
+
+export function helloMessage(clientId: string): FrontendMessage {
+  return { v: 2, type: 'hello', client_id: requireString(clientId, 'client_id') };
+}
+
+export function layerReadyMessage(layerId: string, transferId: string, nbytes: number): FrontendMessage {
+  return {
+    v: 2,
+    type: 'layer-ready',
+    layer_id: requireString(layerId, 'layer_id'),
+    transfer_id: requireString(transferId, 'transfer_id'),
+    nbytes: requireInt(nbytes, 'nbytes')
+  };
+}
+
+/** Announces a user edit: `revision` is the layer's new revision (one more than before). */
+export function layerUpdateMessage(
+  layerId: string,
+  revision: number,
+  dataChanged: boolean,
+  props?: Partial<DisplayFields>
+): FrontendMessage {
+  const checked = props === undefined ? {} : { props: validateLayerProps(props, 'props', false) as Partial<DisplayFields> };
+  return {
+    v: 2,
+    type: 'layer-update',
+    layer_id: requireString(layerId, 'layer_id'),
+    revision: requireInt(revision, 'revision', 1),
+    data_changed: requireBool(dataChanged, 'data_changed'),
+    ...checked
+  };
+}
+
+/** The header of a `data-reply`; chunk messages with the payload follow. */
+export function dataReplyMessage(requestId: string, layer: LayerDescriptor, transfer: TransferHeader): FrontendMessage {
+  const checked = validateLayerDescriptor(layer);
+  return {
+    v: 2,
+    type: 'data-reply',
+    request_id: requireString(requestId, 'request_id'),
+    layer: checked,
+    transfer: requireTransfer(transfer, payloadBytes(checked))
+  };
+}
+
+export function dimsMessage(dims: DimsState): FrontendMessage {
+  return { v: 2, type: 'dims', ...validateDims(dims as unknown as Obj) };
+}
+
+/** The header of a `screenshot-reply` for an RGBA canvas of `height` x `width`. */
+export function screenshotReplyMessage(requestId: string, height: number, width: number, transfer: TransferHeader): FrontendMessage {
+  requireInt(height, 'shape[0]', 1, MAX_SCREENSHOT_SIDE);
+  requireInt(width, 'shape[1]', 1, MAX_SCREENSHOT_SIDE);
+  return {
+    v: 2,
+    type: 'screenshot-reply',
+    request_id: requireString(requestId, 'request_id'),
+    shape: [height, width, 4],
+    transfer: requireTransfer(transfer, height * width * 4)
+  };
+}
+
+export function chunkMessage(transferId: string, index: number, offset: number): FrontendMessage {
+  return {
+    v: 2,
+    type: 'chunk',
+    transfer_id: requireString(transferId, 'transfer_id'),
+    index: requireInt(index, 'index'),
+    offset: requireInt(offset, 'offset')
+  };
+}
+
+/** An `error` reply; the message is cut to MAX_MESSAGE_LENGTH rather than refused. */
+export function errorMessage(message: string, ids: { request_id?: string; transfer_id?: string } = {}): FrontendMessage {
+  return {
+    v: 2,
+    type: 'error',
+    message: (message || 'error').slice(0, MAX_MESSAGE_LENGTH),
+    ...(ids.request_id !== undefined ? { request_id: requireString(ids.request_id, 'request_id') } : {}),
+    ...(ids.transfer_id !== undefined ? { transfer_id: requireString(ids.transfer_id, 'transfer_id') } : {})
+  };
+}

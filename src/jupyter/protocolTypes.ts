@@ -1,0 +1,166 @@
+/** Protocol v2 constants, limits, enums and message/descriptor types (re-exported by protocol.ts). */
+import type { ColormapName } from '../core/colormaps';
+import type { DType } from '../core/dtypes';
+import type { TransferHeader } from '../core/transfer';
+
+export const PROTOCOL_VERSION = 2;
+/** The largest payload of one layer or screenshot (ArrayBuffers above ~2 GiB are unreliable). */
+export const MAX_ARRAY_BYTES = 2 * 1024 ** 3;
+export const MIN_NDIM = 2;
+export const MAX_NDIM = 5;
+export const MAX_POINTS = 1_000_000;
+export const MAX_SHAPES = 100_000;
+export const MAX_VERTICES = 1_000_000;
+/** Longest per-item JSON list (sizes, colours, property columns). */
+export const MAX_ITEM_LIST = 100_000;
+export const MAX_PROPERTIES = 32;
+export const MAX_STRING_LENGTH = 256;
+export const MAX_ID_LENGTH = 128;
+export const MAX_MESSAGE_LENGTH = 10_000;
+export const MAX_SCREENSHOT_SIDE = 16_384;
+/** Senders keep the JSON of one message below this (Jupyter's websocket limit is 10 MiB). */
+export const MAX_JSON_BYTES = 4 * 1024 * 1024;
+
+export const LAYER_KINDS = ['image', 'labels', 'points', 'shapes'] as const;
+export const BLENDINGS = ['translucent', 'translucent_no_depth', 'additive', 'opaque', 'minimum'] as const;
+export const INTERPOLATIONS = ['nearest', 'linear'] as const;
+export const LABELS_MODES = ['pan_zoom', 'pick', 'paint', 'fill', 'erase'] as const;
+export const LABEL_DTYPES = ['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'uint64', 'int64'] as const;
+export const RGB_DTYPES = ['uint8', 'float32', 'float64'] as const;
+export const PROPERTY_DTYPES = ['float64', 'int64', 'bool', 'str'] as const;
+/** Vertices each shape type has on the wire: [minimum, maximum]. */
+export const SHAPE_VERTICES = {
+  rectangle: [4, 4],
+  ellipse: [4, 4],
+  line: [2, 2],
+  path: [2, MAX_VERTICES],
+  polygon: [3, MAX_VERTICES]
+} as const;
+export const SHAPE_TYPES = Object.keys(SHAPE_VERTICES) as ShapeType[];
+
+export type LayerKind = (typeof LAYER_KINDS)[number];
+export type Blending = (typeof BLENDINGS)[number];
+export type Interpolation = (typeof INTERPOLATIONS)[number];
+export type LabelsMode = (typeof LABELS_MODES)[number];
+export type LabelDType = (typeof LABEL_DTYPES)[number];
+export type ShapeType = keyof typeof SHAPE_VERTICES;
+/** `#rrggbbaa`. */
+export type HexColor = string;
+/** One value for every item, or a non-empty list with one per item. */
+export type PerItem<T> = T | T[];
+
+export type PropertyColumn =
+  | { name: string; dtype: 'float64'; values: (number | null)[] }
+  | { name: string; dtype: 'int64'; values: number[] }
+  | { name: string; dtype: 'bool'; values: boolean[] }
+  | { name: string; dtype: 'str'; values: string[] };
+
+/** Fields that `layer-props` and `layer-update` may change without new data. */
+export interface DisplayFields {
+  name: string;
+  visible: boolean;
+  opacity: number;
+  blending: Blending;
+  scale: number[];
+  translate: number[];
+  colormap: ColormapName;
+  contrast_limits: [number, number];
+  gamma: number;
+  interpolation: Interpolation;
+  selected_label: number;
+  mode: LabelsMode;
+}
+/** Per-item fields of points and shapes (`layer-props` only, kernel -> frontend). */
+export interface ItemFields {
+  size: PerItem<number>;
+  face_color: PerItem<HexColor>;
+  edge_color: PerItem<HexColor>;
+  edge_width: PerItem<number>;
+  properties: PropertyColumn[];
+}
+export type LayerProps = Partial<DisplayFields & ItemFields>;
+
+interface CommonDescriptor {
+  id: string;
+  name: string;
+  ndim: number;
+  revision: number;
+  visible: boolean;
+  opacity: number;
+  blending: Blending;
+  scale: number[];
+  translate: number[];
+}
+export interface ImageDescriptor extends CommonDescriptor {
+  kind: 'image';
+  dtype: DType;
+  shape: number[];
+  rgb: boolean;
+  colormap: ColormapName;
+  contrast_limits: [number, number];
+  gamma: number;
+  interpolation: Interpolation;
+}
+export interface LabelsDescriptor extends CommonDescriptor {
+  kind: 'labels';
+  dtype: LabelDType;
+  shape: number[];
+  selected_label: number;
+  mode: LabelsMode;
+}
+export interface PointsDescriptor extends CommonDescriptor {
+  kind: 'points';
+  n_points: number;
+  size: PerItem<number>;
+  face_color: PerItem<HexColor>;
+  properties: PropertyColumn[];
+}
+export interface ShapesDescriptor extends CommonDescriptor {
+  kind: 'shapes';
+  shape_type: ShapeType[];
+  vertex_counts: number[];
+  edge_color: PerItem<HexColor>;
+  face_color: PerItem<HexColor>;
+  edge_width: PerItem<number>;
+  properties: PropertyColumn[];
+}
+export type LayerDescriptor = ImageDescriptor | LabelsDescriptor | PointsDescriptor | ShapesDescriptor;
+
+export interface DimsState {
+  ndim: number;
+  current_step: number[];
+  axis_labels: string[];
+}
+
+type V = { v: 2 };
+export type KernelMessage = V &
+  (
+    | { type: 'layer-data'; layer: LayerDescriptor; transfer: TransferHeader }
+    | { type: 'layer-props'; layer_id: string; props: LayerProps }
+    | { type: 'chunk'; transfer_id: string; index: number; offset: number }
+    | { type: 'layer-remove'; layer_id: string }
+    | { type: 'data-request'; request_id: string; layer_id: string }
+    | ({ type: 'dims' } & DimsState)
+    | { type: 'screenshot-request'; request_id: string }
+    | { type: 'open-panel'; title?: string | null }
+    | { type: 'error'; message: string; request_id?: string }
+  );
+
+export type FrontendMessage = V &
+  (
+    | { type: 'hello'; client_id: string }
+    | { type: 'layer-ready'; layer_id: string; transfer_id: string; nbytes: number }
+    | { type: 'layer-update'; layer_id: string; revision: number; data_changed: boolean; props?: Partial<DisplayFields> }
+    | { type: 'data-reply'; request_id: string; layer: LayerDescriptor; transfer: TransferHeader }
+    | ({ type: 'dims' } & DimsState)
+    | { type: 'screenshot-reply'; request_id: string; shape: [number, number, 4]; transfer: TransferHeader }
+    | { type: 'chunk'; transfer_id: string; index: number; offset: number }
+    | { type: 'error'; message: string; request_id?: string; transfer_id?: string }
+  );
+
+export class ProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
