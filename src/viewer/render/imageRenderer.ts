@@ -96,6 +96,10 @@ export class ImageRenderer {
     gl.enable(gl.BLEND);
     this.dropTexturesOfRemovedLayers(model);
     const { center, zoom } = model.camera;
+    // The world rectangle on screen, for skipping tiles outside it (scales are positive).
+    const halfW = size.width / 2 / zoom;
+    const halfH = size.height / 2 / zoom;
+    const view = { left: center.col - halfW, right: center.col + halfW, top: center.row - halfH, bottom: center.row + halfH };
     for (const layer of model.layers) {
       if (!layer.visible || !(layer instanceof ImageLayer || layer instanceof LabelsLayer)) {
         continue; // points and shapes are drawn by the vector overlay
@@ -120,9 +124,15 @@ export class ImageRenderer {
       const scale = layer.scale;
       const translate = layer.translate;
       for (const tile of tiles.tiles) {
+        const left = translate[colAxis] + tile.col * scale[colAxis];
+        const top = translate[rowAxis] + tile.row * scale[rowAxis];
+        const width = tile.cols * scale[colAxis];
+        const height = tile.rows * scale[rowAxis];
+        // Tiles outside the view cost no draw call: frame work follows the viewport.
+        if (left > view.right || left + width < view.left || top > view.bottom || top + height < view.top) continue;
         gl.bindTexture(gl.TEXTURE_2D, tile.texture);
-        gl.uniform2f(u.u_tileOrigin, translate[colAxis] + tile.col * scale[colAxis], translate[rowAxis] + tile.row * scale[rowAxis]);
-        gl.uniform2f(u.u_tileSize, tile.cols * scale[colAxis], tile.rows * scale[rowAxis]);
+        gl.uniform2f(u.u_tileOrigin, left, top);
+        gl.uniform2f(u.u_tileSize, width, height);
         gl.uniform2f(u.u_tileTexels, tile.cols, tile.rows);
         gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
       }
