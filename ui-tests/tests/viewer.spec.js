@@ -192,3 +192,44 @@ test('nuclei3d: the slider changes the slice; dragging a contrast handle reaches
     .poll(async () => json(await h.runCode(page, 'print(json.dumps([float(x) for x in layer.contrast_limits]))'))[1])
     .toBeLessThan(hi0 - (hi0 - lo0) * 0.1);
 });
+
+test('uint64 label ids above 2^24 show exactly in the status line and in their own colours', async ({ page }) => {
+  // The colour definition of src/core/labels/labelColors.ts, re-derived in Python here, so the
+  // GPU shader is checked against the written rule, not against its own TypeScript twin.
+  const viewer = await setup(
+    page,
+    'bigids.ipynb',
+    `M = 0xffffffff
+def fmix(h):
+    h ^= h >> 16; h = (h * 0x85ebca6b) & M; h ^= h >> 13; h = (h * 0xc2b2ae35) & M; h ^= h >> 16
+    return h
+def chan(k, s, v):
+    w = min(min(k, 256), 1024 - min(k, 1024))
+    return v - (v * s * w) // 65280
+def colour(i):
+    lo, hi = i & M, i >> 32
+    h = fmix(lo ^ fmix(hi))
+    hue = ((h & 0xffff) * 1536) >> 16; sat = 150 + ((((h >> 16) & 0xff) * 106) >> 8); val = 170 + (((h >> 24) * 86) >> 8)
+    return [chan((1280 + hue) % 1536, sat, val), chan((768 + hue) % 1536, sat, val), chan((256 + hue) % 1536, sat, val)]
+ids = [2**24 + 1, 2**40 + 3, 2**63 + 5, 2**64 - 1]
+big = np.zeros((64, 64), np.uint64)
+big[:32, :32], big[:32, 32:], big[32:, :32], big[32:, 32:] = ids
+v = Viewer()
+v.add_labels(big, name="ids", opacity=1.0)
+v`
+  );
+  await expect.poll(async () => (await readAt(page, viewer, 0, 0)).values.ids).toBeDefined();
+  const expected = json(await h.runCode(page, 'print(json.dumps([[str(i), colour(i)] for i in ids]))'));
+  const c = await centre(viewer); // the 64 x 64 image fills the view: 20 px off centre is ~3 pixels
+  const png = await h.screenshotPixels(page);
+  const seen = [];
+  for (const [fy, fx] of [[-1, -1], [-1, 1], [1, -1], [1, 1]]) {
+    const probe = await h.readoutAt(page, viewer, c.x + fx * 20, c.y + fy * 20);
+    seen.push([probe.values.ids, h.pixelAt(png, c.x + fx * 20, c.y + fy * 20)]);
+  }
+  for (let q = 0; q < 4; q++) {
+    const [id, rgb] = seen[q];
+    expect(id).toBe(expected[q][0]);
+    for (let k = 0; k < 3; k++) expect(Math.abs(rgb[k] - expected[q][1][k]), `id ${id} channel ${k}`).toBeLessThanOrEqual(1);
+  }
+});
