@@ -84,7 +84,7 @@ export class CanvasView extends Widget {
     } catch (err) {
       options.showMessage(String((err as Error).message ?? err), true);
     }
-    this.tools.push(new FileDropTool(host, model, (text, isError) => this.showOverlay(isError ? text : '', isError)));
+    this.tools.push(new FileDropTool(host, model, options.showMessage));
     host.appendChild(this.overlayNode);
 
     model.layersChanged.connect(this.onLayersChanged, this);
