@@ -76,3 +76,8 @@ export function ndarrayFromBuffer(
 export function bytesOf(array: NDArray): Uint8Array {
   return new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength);
 }
+
+/** A deep copy (own buffer, own shape list). */
+export function copyNDArray(array: NDArray): NDArray {
+  return { dtype: array.dtype, shape: [...array.shape], data: array.data.slice() };
+}

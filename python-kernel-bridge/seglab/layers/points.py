@@ -8,7 +8,8 @@ import numpy as np
 
 from .. import colors, items, properties as props
 from ..geometry import as_points
-from .base import Extent, Layer
+from .base import Extent
+from .items_base import ItemsLayer
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..viewer import Viewer
@@ -24,10 +25,11 @@ def coords_extent(coords: np.ndarray, scale: Any, translate: Any) -> List[Extent
     return [(t + s * float(a), t + s * float(b), s) for a, b, s, t in zip(lo, hi, scale, translate)]
 
 
-class PointsLayer(Layer):
+class PointsLayer(ItemsLayer):
     """Points; ``data`` is an (N, D) float64 array in data coordinates."""
 
     kind = "points"
+    _NUMBER_FIELD = "size"
 
     def __init__(self, viewer: "Viewer", name: str, coords: np.ndarray, options: Mapping[str, Any]) -> None:
         n = len(coords)
@@ -64,23 +66,8 @@ class PointsLayer(Layer):
         self._fresh()
         self._set_items("face_color", items.rgba(value, len(self._coords), "face_color"))
 
-    @property
-    def properties(self) -> Dict[str, np.ndarray]:
-        """Per-point values by name (copies); set a dict of name -> one value per point."""
-        self._fresh()
-        return {k: v.copy() for k, v in self._properties.items()}
-
-    @properties.setter
-    def properties(self, value: Any) -> None:
-        self._fresh()
-        self._set_items("properties", props.normalise(value, len(self._coords)))
-
-    def _item_wire(self, field: str) -> Any:
-        if field == "size":
-            return items.numbers_to_wire(self._size)
-        if field == "properties":
-            return props.to_wire(self._properties)
-        return colors.to_wire(getattr(self, "_" + field))
+    def _item_count(self) -> int:
+        return len(self._coords)
 
     def _payload(self) -> np.ndarray:
         return self._coords

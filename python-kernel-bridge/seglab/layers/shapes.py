@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping
 import numpy as np
 
 from .. import colors, geometry, items, properties as props
-from .base import Extent, Layer
+from .base import Extent
+from .items_base import ItemsLayer
 from .points import coords_extent
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -16,10 +17,11 @@ if TYPE_CHECKING:  # pragma: no cover
 _COLOR_FIELDS = ("edge_color", "face_color")
 
 
-class ShapesLayer(Layer):
+class ShapesLayer(ItemsLayer):
     """Shapes; ``data`` is a list of (Ni, D) float64 vertex arrays, one per shape."""
 
     kind = "shapes"
+    _NUMBER_FIELD = "edge_width"
 
     def __init__(self, viewer: "Viewer", name: str, shapes: List[np.ndarray], types: List[str],
                  ndim: int, options: Mapping[str, Any]) -> None:
@@ -67,23 +69,8 @@ class ShapesLayer(Layer):
     edge_width = _per_item("edge_width", "Outline width of each shape, shape (N,).", False)
     del _per_item
 
-    @property
-    def properties(self) -> Dict[str, np.ndarray]:
-        """Per-shape values by name (copies); set a dict of name -> one value per shape."""
-        self._fresh()
-        return {k: v.copy() for k, v in self._properties.items()}
-
-    @properties.setter
-    def properties(self, value: Any) -> None:
-        self._fresh()
-        self._set_items("properties", props.normalise(value, len(self._shapes)))
-
-    def _item_wire(self, field: str) -> Any:
-        if field == "edge_width":
-            return items.numbers_to_wire(self._edge_width)
-        if field == "properties":
-            return props.to_wire(self._properties)
-        return colors.to_wire(getattr(self, "_" + field))
+    def _item_count(self) -> int:
+        return len(self._shapes)
 
     def _payload(self) -> np.ndarray:
         return geometry.pack(self._shapes, self._ndim)[1]

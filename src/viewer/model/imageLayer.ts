@@ -1,7 +1,7 @@
 import { autoContrastLimits, Range } from '../../core/contrast';
 import { COLORMAP_NAMES, ColormapName, isColormapName } from '../../core/colormaps';
 import { typedArrayConstructor } from '../../core/dtypes';
-import { NDArray, sizeOf } from '../../core/ndarray';
+import { copyNDArray, NDArray, sizeOf } from '../../core/ndarray';
 import { planeOf, stridesOf } from '../../core/slicing';
 import { Layer, LayerCloneOptions, LayerOptions, LayerValidationError } from './layerBase';
 
@@ -242,14 +242,8 @@ export class ImageLayer extends Layer {
   }
 
   clone(options: LayerCloneOptions): ImageLayer {
-    const data: NDArray = { dtype: this._data.dtype, shape: [...this._data.shape], data: this._data.data.slice() };
-    return new ImageLayer(data, {
-      ...options,
-      visible: this.visible,
-      opacity: this.opacity,
-      blending: this.blending,
-      scale: this.scale,
-      translate: this.translate,
+    return new ImageLayer(copyNDArray(this._data), {
+      ...this.cloneBase(options),
       rgb: this._rgb,
       contrastLimits: this._contrastLimits,
       colormap: this._colormap,

@@ -14,7 +14,7 @@ import {
 import { floodFill, stridesOf } from '../../core/labels/floodFill';
 import { DEFAULT_LABEL_COLOR_SEED, labelColor } from '../../core/labels/labelColors';
 import { polygonPixels } from '../../core/labels/polygon';
-import { NDArray } from '../../core/ndarray';
+import { copyNDArray, NDArray } from '../../core/ndarray';
 import { UndoableAction } from './history';
 import { Layer, LayerCloneOptions, LayerOptions } from './layerBase';
 import {
@@ -392,14 +392,8 @@ export class LabelsLayer extends Layer {
   }
 
   clone(options: LayerCloneOptions): LabelsLayer {
-    const data: NDArray = { dtype: this._data.dtype, shape: [...this._data.shape], data: this._data.data.slice() };
-    return new LabelsLayer(data, {
-      ...options,
-      visible: this.visible,
-      opacity: this.opacity,
-      blending: this.blending,
-      scale: this.scale,
-      translate: this.translate,
+    return new LabelsLayer(copyNDArray(this._data), {
+      ...this.cloneBase(options),
       selectedLabel: this._selectedLabel,
       ...this._tool
     });

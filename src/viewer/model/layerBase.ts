@@ -82,6 +82,11 @@ export abstract class Layer {
   /** Data-space bounding box: for each axis [min, max) in data coordinates. */
   abstract get dataExtent(): Array<[number, number]>;
 
+  /** The options every kind's `clone` passes on: identity from `options`, look from this layer. */
+  protected cloneBase(options: LayerCloneOptions): LayerOptions {
+    return { ...options, visible: this.visible, opacity: this.opacity, blending: this.blending, scale: this.scale, translate: this.translate };
+  }
+
   get changed(): ISignal<this, LayerChange> {
     return this._changed;
   }

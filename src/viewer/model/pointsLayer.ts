@@ -1,4 +1,5 @@
 import { UndoableAction } from './history';
+import { clickSelect } from './selection';
 import { Layer, LayerCloneOptions, LayerOptions, LayerValidationError } from './layerBase';
 import { checkRGBA, FaceColor, FaceColorMapper, RGBA } from './pointsColors';
 import {
@@ -100,12 +101,7 @@ export class PointsLayer extends Layer {
   clone(options: LayerCloneOptions): PointsLayer {
     const data = Array.from({ length: this.count }, (_, i) => this.coordinates(i));
     const copy = new PointsLayer({
-      ...options,
-      visible: this.visible,
-      opacity: this.opacity,
-      blending: this.blending,
-      scale: this.scale,
-      translate: this.translate,
+      ...this.cloneBase(options),
       data,
       ndim: this._ndim,
       size: Array.from(this._sizes),
@@ -346,12 +342,7 @@ export class PointsLayer extends Layer {
     options: { add?: boolean } = {}
   ): number | null {
     const hit = this.pointAt(position, displayedAxes, radius);
-    if (options.add) {
-      if (hit !== null && !this._selected.delete(hit)) this._selected.add(hit);
-    } else {
-      this._selected.clear();
-      if (hit !== null) this._selected.add(hit);
-    }
+    clickSelect(this._selected, hit, options.add ?? false);
     this._changed.emit('display');
     return hit;
   }

@@ -1,4 +1,5 @@
 import { boxFromCorners, Point2 } from '../../core/geometry/primitives';
+import { clickSelect } from './selection';
 import { isShapeType, rasterizeShape, shapeHit, shapeIntersectsBox, ShapeType } from '../../core/geometry/shapeGeometry';
 import { NDArray } from '../../core/ndarray';
 import { UndoableAction } from './history';
@@ -150,8 +151,7 @@ export class ShapesLayer extends Layer {
 
   clone(options: LayerCloneOptions): ShapesLayer {
     const copy = new ShapesLayer({
-      ...options,
-      visible: this.visible, opacity: this.opacity, blending: this.blending, scale: this.scale, translate: this.translate,
+      ...this.cloneBase(options),
       ndim: this._ndim, shapes: this.shapes, currentStyle: this._current
     });
     copy._mode = this._mode;
@@ -247,12 +247,7 @@ export class ShapesLayer extends Layer {
   /** A click in select mode: the shape under the cursor (with `add`, toggled); nothing hit clears unless `add`. */
   selectNear(position: readonly number[], axes?: DisplayedAxes, tolerance = 0, options: { add?: boolean } = {}): number | null {
     const hit = this.shapeAt(position, axes, tolerance);
-    if (options.add) {
-      if (hit !== null && !this._selected.delete(hit)) this._selected.add(hit);
-    } else {
-      this._selected.clear();
-      if (hit !== null) this._selected.add(hit);
-    }
+    clickSelect(this._selected, hit, options.add ?? false);
     this._changed.emit('display');
     return hit;
   }

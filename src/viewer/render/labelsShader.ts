@@ -1,5 +1,6 @@
 import { DType, TypedArray } from '../../core/dtypes';
 import { LABEL_COLOR_GLSL } from '../../core/labels/labelColors';
+import { GL } from './textureFormats';
 
 /** How one labels dtype becomes an integer texture; 64-bit ids travel as (lo, hi) pairs. */
 export interface LabelsTextureFormat {
@@ -11,24 +12,6 @@ export interface LabelsTextureFormat {
   components: 1 | 2;
 }
 
-// WebGL2 enums spelled out so this module can be used without a context.
-const GL = {
-  BYTE: 0x1400,
-  UNSIGNED_BYTE: 0x1401,
-  SHORT: 0x1402,
-  UNSIGNED_SHORT: 0x1403,
-  INT: 0x1404,
-  UNSIGNED_INT: 0x1405,
-  RED_INTEGER: 0x8d94,
-  RG_INTEGER: 0x8228,
-  R8UI: 0x8232,
-  R8I: 0x8231,
-  R16UI: 0x8234,
-  R16I: 0x8233,
-  R32UI: 0x8236,
-  R32I: 0x8235,
-  RG32UI: 0x823c
-} as const;
 
 const FORMATS: Partial<Record<DType, LabelsTextureFormat>> = {
   uint8: { internalFormat: GL.R8UI, format: GL.RED_INTEGER, type: GL.UNSIGNED_BYTE, signed: false, components: 1 },

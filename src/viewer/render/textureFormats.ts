@@ -15,7 +15,7 @@ export interface TextureFormat {
 }
 
 // WebGL2 enums, spelled out so that this module can be used (and tested) without a context.
-const GL = {
+export const GL = {
   BYTE: 0x1400,
   UNSIGNED_BYTE: 0x1401,
   SHORT: 0x1402,
@@ -35,6 +35,8 @@ const GL = {
   R16I: 0x8233,
   R32UI: 0x8236,
   R32I: 0x8235,
+  RG_INTEGER: 0x8228,
+  RG32UI: 0x823c,
   R32F: 0x822e,
   RGB8UI: 0x8d7d,
   RGBA8UI: 0x8d7c,
