@@ -19,6 +19,7 @@ from . import display
 from .arrays import as_array, as_labels, as_transferable
 from .geometry import DEFAULT_NDIM, as_points, as_shapes
 from .layers import ImageLayer, LabelsLayer, PointsLayer, ShapesLayer, unique_name
+from .multiscale import as_multiscale, looks_multiscale
 
 if TYPE_CHECKING:  # pragma: no cover
     from .viewer import Viewer
@@ -40,17 +41,47 @@ def _names(viewer: "Viewer", wanted: List[str]) -> List[str]:
     return out
 
 
-def _image(viewer: "Viewer", data: Any, name: str, rgb: Optional[bool], args: Dict[str, Any]) -> ImageLayer:
-    array, info = as_transferable(data, rgb=rgb, max_bytes=viewer.max_bytes)
+def _image(viewer: "Viewer", data: Any, name: str, rgb: Optional[bool], args: Dict[str, Any],
+           multiscale: bool = False) -> ImageLayer:
+    if multiscale:
+        levels = as_multiscale(data, rgb=rgb, max_bytes=viewer.max_bytes)
+    else:
+        levels = [as_transferable(data, rgb=rgb, max_bytes=viewer.max_bytes)]
+    array, info = levels[0]
     limits = args["contrast_limits"]
+    # As napari: a pyramid's limits come from its smallest level (cheap, and close enough).
+    smallest = levels[-1][0]
     options = dict(args, contrast_limits=limits if limits is not None
-                   else display.default_contrast_limits(array, info.rgb, info.ndim))
-    return ImageLayer(viewer, name, array, info, options)
+                   else display.default_contrast_limits(smallest, info.rgb, info.ndim))
+    return ImageLayer(viewer, name, array, info, options, [a for a, _ in levels[1:]])
+
+
+def _multiscale(data: Any, multiscale: Optional[bool]) -> bool:
+    if multiscale is None:
+        return looks_multiscale(data)
+    if not isinstance(multiscale, bool):
+        raise TypeError(f"multiscale: expected True, False or None, got {multiscale!r}")
+    if multiscale and not isinstance(data, (list, tuple)):
+        raise TypeError("expected a list of arrays (largest first) for multiscale=True, "
+                        f"got {type(data).__name__}")
+    return multiscale
 
 
 def image_layers(viewer: "Viewer", data: Any, *, channel_axis: Optional[int], rgb: Optional[bool],
-                 **args: Any) -> List[ImageLayer]:
+                 multiscale: Optional[bool] = None, **args: Any) -> List[ImageLayer]:
     """One image layer, or one per channel along ``channel_axis``."""
+    if _multiscale(data, multiscale):
+        if channel_axis is not None:
+            raise ValueError("channel_axis with a multiscale image is not supported yet: "
+                             "split the channels first and add one multiscale layer per channel")
+        for key in _SCALAR_ARGS:
+            if isinstance(args[key], (list, tuple)):
+                raise TypeError(f"received a sequence for argument {key!r} with a multiscale image")
+        args["colormap"] = args["colormap"] or "gray"
+        args["blending"] = args["blending"] or "translucent_no_depth"
+        name = args.pop("name")
+        name = _names(viewer, ["Image" if name is None else name])[0]
+        return [_image(viewer, data, name, rgb, args, multiscale=True)]
     if channel_axis is None:
         for key in _SCALAR_ARGS:
             if isinstance(args[key], (list, tuple)):

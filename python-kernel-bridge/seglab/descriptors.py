@@ -17,6 +17,7 @@ from ._frontend import (
     SHAPE_VERTICES,
 )
 from .arrays import LABEL_DTYPES, RGB_DTYPES, SUPPORTED_DTYPES
+from .multiscale import MAX_LEVELS, check_level_shapes
 
 _ITEMSIZE = {"bool": 1, "uint8": 1, "int8": 1, "uint16": 2, "int16": 2, "uint32": 4,
              "int32": 4, "float32": 4, "float64": 8, "uint64": 8, "int64": 8}
@@ -214,8 +215,19 @@ def _check_pixels(layer: Mapping[str, Any], field: str, ndim: int, dtypes: Seque
 
 
 def _check_image(layer: Mapping[str, Any], field: str, ndim: int) -> None:
-    check_bool(layer.get("rgb"), f"{field}.rgb")
+    rgb = check_bool(layer.get("rgb"), f"{field}.rgb")
+    levels = check_list(layer.get("multiscale_shapes"), f"{field}.multiscale_shapes", max_len=MAX_LEVELS - 1)
+    shapes = [layer.get("shape")]
+    for i, shape in enumerate(levels):
+        name = f"{field}.multiscale_shapes[{i}]"
+        for j, n in enumerate(check_list(shape, name, length=ndim + (1 if rgb else 0))):
+            check_int(n, f"{name}[{j}]", 1)
+        shapes.append(shape)
     _check_pixels(layer, field, ndim, SUPPORTED_DTYPES)
+    try:
+        check_level_shapes([tuple(s) for s in shapes], rgb)
+    except ValueError as err:
+        raise ProtocolError(f"{field}.multiscale_shapes: {err}") from None
 
 
 def _check_points(layer: Mapping[str, Any], field: str, ndim: int) -> None:
@@ -238,7 +250,7 @@ def _check_shapes(layer: Mapping[str, Any], field: str, ndim: int) -> None:
 
 
 _KIND_FIELDS = {
-    "image": ("dtype", "shape", "rgb"), "labels": ("dtype", "shape"),
+    "image": ("dtype", "shape", "rgb", "multiscale_shapes"), "labels": ("dtype", "shape"),
     "points": ("n_points",), "shapes": ("shape_type", "vertex_counts"),
 }
 _KIND_CHECKS = {
@@ -277,7 +289,8 @@ def payload_nbytes(layer: Mapping[str, Any]) -> int:
     """Bytes of the payload a (valid) descriptor announces."""
     kind = layer["kind"]
     if kind in ("image", "labels"):
-        return math.prod(layer["shape"]) * _ITEMSIZE[layer["dtype"]]
+        shapes = [layer["shape"], *layer.get("multiscale_shapes", [])]
+        return sum(math.prod(shape) for shape in shapes) * _ITEMSIZE[layer["dtype"]]
     rows = layer["n_points"] if kind == "points" else sum(layer["vertex_counts"])
     return rows * layer["ndim"] * 8
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ._frontend import DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES
 
@@ -44,6 +44,36 @@ def split_chunks(buffer: memoryview, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> 
     if view.nbytes == 0:
         raise TransferError("expected a non-empty payload, got 0 bytes")
     return [view[start:start + chunk_bytes] for start in range(0, view.nbytes, chunk_bytes)]
+
+
+def split_chunks_of_parts(parts: Sequence[Any], chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> List[Any]:
+    """Chunks of the concatenation of ``parts`` (e.g. the levels of a multiscale image):
+    zero-copy slices where a chunk lies inside one part, a joined copy (at most
+    ``chunk_bytes``) only where a chunk straddles two."""
+    views = [_as_bytes(part) for part in parts if memoryview(part).nbytes]
+    if len(views) <= 1:
+        return split_chunks(views[0] if views else memoryview(b""), chunk_bytes)
+    split_chunks(memoryview(b"x"), chunk_bytes)  # validates chunk_bytes
+    chunks: List[Any] = []
+    pending: List[memoryview] = []
+    pending_bytes = 0
+    for view in views:
+        start = 0
+        while start < view.nbytes:
+            take = min(chunk_bytes - pending_bytes, view.nbytes - start)
+            piece = view[start:start + take]
+            start += take
+            if not pending and take == chunk_bytes:
+                chunks.append(piece)
+                continue
+            pending.append(piece)
+            pending_bytes += take
+            if pending_bytes == chunk_bytes:
+                chunks.append(b"".join(pending))
+                pending, pending_bytes = [], 0
+    if pending:
+        chunks.append(pending[0] if len(pending) == 1 else b"".join(pending))
+    return chunks
 
 
 def transfer_header(

@@ -17,7 +17,7 @@ from ._frontend import DEFAULT_CHUNK_BYTES, MODULE_NAME, MODULE_VERSION, PROTOCO
 from .arrays import DEFAULT_MAX_BYTES, as_bytes_view
 from .dims import Dims
 from .layers import ImageLayer, LabelsLayer, Layer, LayerList, PointsLayer, ShapesLayer, unique_name
-from .transfer import split_chunks, transfer_header
+from .transfer import split_chunks_of_parts, transfer_header
 
 
 class Viewer(CommBridge, DOMWidget):
@@ -65,15 +65,20 @@ class Viewer(CommBridge, DOMWidget):
                   colormap: Any = None, contrast_limits: Any = None, gamma: Any = 1.0,
                   opacity: Any = 1.0, blending: Any = None, scale: Any = None,
                   translate: Any = None, visible: Any = True,
-                  interpolation: Any = "nearest") -> Union[ImageLayer, List[ImageLayer]]:
+                  interpolation: Any = "nearest",
+                  multiscale: Optional[bool] = None) -> Union[ImageLayer, List[ImageLayer]]:
         """Add an image (2 to 5 dims, or RGB(A)); a list of layers with ``channel_axis``.
 
         Defaults follow napari: colormap ``gray``, blending ``translucent_no_depth``,
-        contrast limits from the data range (0..255 for uint8). With ``channel_axis``
-        each argument may be one value or a list with one per channel.
+        contrast limits from the data range (0..255 for uint8; from the smallest level of
+        a multiscale image). With ``channel_axis`` each argument may be one value or a
+        list with one per channel. ``multiscale``: ``data`` is a list of levels, full
+        resolution first, each smaller than the one before (napari's pyramids); ``None``
+        guesses True for a list or tuple of several arrays. The viewer shows the level
+        that fits the zoom; single-scale images get coarser levels built in the browser.
         """
         layers = _builders.image_layers(
-            self, data, channel_axis=channel_axis, rgb=rgb, name=name, colormap=colormap,
+            self, data, channel_axis=channel_axis, rgb=rgb, multiscale=multiscale, name=name, colormap=colormap,
             contrast_limits=contrast_limits, gamma=gamma, opacity=opacity, blending=blending,
             scale=scale, translate=translate, visible=visible, interpolation=interpolation)
         self._add(layers)
@@ -161,15 +166,16 @@ class Viewer(CommBridge, DOMWidget):
     def _send_layer(self, layer: Layer) -> None:
         """Send ``layer-data`` and its chunks (memoryview slices, no copies)."""
         layer._new_revision()
-        payload = layer._payload()
-        header = transfer_header(int(payload.nbytes), self.chunk_bytes, allow_empty=True)
+        parts = layer._payload_parts()
+        header = transfer_header(sum(int(p.nbytes) for p in parts), self.chunk_bytes, allow_empty=True)
         layer._last_transfer, layer._sent_nbytes = header["id"], header["nbytes"]
         message = protocol.layer_data(layer.descriptor(), header)
         protocol.check_json_size(message, f"layer {layer.name!r}")
         layer.sent_at = time.perf_counter()
         self.send(message)
         if header["nbytes"]:
-            for index, piece in enumerate(split_chunks(as_bytes_view(payload), self.chunk_bytes)):
+            pieces = split_chunks_of_parts([as_bytes_view(p) for p in parts], self.chunk_bytes)
+            for index, piece in enumerate(pieces):
                 self.send(protocol.chunk(header["id"], index, index * self.chunk_bytes), buffers=[piece])
 
     def _send_props(self, layer: Layer, props: Dict[str, Any]) -> None:

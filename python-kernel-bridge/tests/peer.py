@@ -29,6 +29,12 @@ class PeerLayer:
 
     desc: Dict[str, Any]
     data: np.ndarray  # pixels, or (rows, ndim) float64 coordinates for points/shapes
+    lower_levels: List[np.ndarray] = field(default_factory=list)  # levels 1.. of a multiscale image
+
+    def payload(self) -> np.ndarray:
+        """The bytes a data-reply carries: every level, full resolution first."""
+        parts = [self.data, *self.lower_levels]
+        return np.concatenate([np.ascontiguousarray(p).reshape(-1).view(np.uint8) for p in parts])
 
     def item_count(self) -> int:
         kind = self.desc["kind"]
@@ -165,15 +171,22 @@ class Peer:
         transfer = self._transfers.pop(transfer_id)
         desc, raw = transfer.desc, b"".join(transfer.parts)
         assert len(raw) == transfer.header["nbytes"]
+        lower: List[np.ndarray] = []
         if desc["kind"] in ("image", "labels"):
-            data = np.frombuffer(raw, np.dtype(desc["dtype"]).newbyteorder("<")).reshape(desc["shape"]).copy()
+            dtype = np.dtype(desc["dtype"]).newbyteorder("<")
+            levels, offset = [], 0
+            for shape in [desc["shape"], *desc.get("multiscale_shapes", [])]:
+                count = int(np.prod(shape))
+                levels.append(np.frombuffer(raw, dtype, count, offset).reshape(shape).copy())
+                offset += count * dtype.itemsize
+            data, lower = levels[0], levels[1:]
         else:
             data = np.frombuffer(raw, "<f8").reshape(-1, desc["ndim"]).copy()
         existing = self.layers.get(desc["id"])
         if existing is not None:
-            existing.desc, existing.data = desc, data
+            existing.desc, existing.data, existing.lower_levels = desc, data, lower
         else:
-            self.layers[desc["id"]] = PeerLayer(desc, data)
+            self.layers[desc["id"]] = PeerLayer(desc, data, lower)
         self.send({"v": V, "type": "layer-ready", "layer_id": desc["id"], "transfer_id": transfer_id,
                    "nbytes": len(raw)})
         self._apply_pending_dims()
@@ -212,7 +225,7 @@ class Peer:
             reason = self.refuse_requests or f"no layer with id {msg['layer_id']}"
             self.send({"v": V, "type": "error", "request_id": msg["request_id"], "message": reason})
             return
-        self.send_payload("data-reply", {"request_id": msg["request_id"], "layer": layer.desc}, layer.data)
+        self.send_payload("data-reply", {"request_id": msg["request_id"], "layer": layer.desc}, layer.payload())
 
     def _on_screenshot_request(self, msg: Dict[str, Any], _buffers: List[bytes]) -> None:
         if self.refuse_requests:

@@ -184,3 +184,27 @@ def test_roundtrip_values(peer, nuclei, code, name, rgb):
     assert printed(out, "EQ") == f"True {held.data.dtype.str} True", out
     peer.run("v.layers.remove(lyr)")
     peer.pump(lambda: held.desc["id"] not in peer.layers)
+
+
+def test_multiscale_image_travels_as_its_levels_and_comes_back_as_a_list(peer, nuclei):
+    """A 3-level pyramid of real data (napari's ``multiscale``), chunked across level
+    boundaries (a 1 MiB chunk size forces chunks that straddle two levels)."""
+    peer.run(f"""
+img0 = make_image({IMAGE_PATH!r})[:1500, :1500]
+pyramid = [img0, img0[::2, ::2].copy(), img0[::4, ::4].copy()]
+v.chunk_bytes = 1024 * 1024
+ms = v.add_image(pyramid, name='pyramid')
+v.chunk_bytes = 8 * 1024 * 1024
+""")
+    peer.pump(lambda: any(l.desc["name"] == "pyramid" for l in peer.layers.values()))
+    held = peer.by_name("pyramid")
+    img0 = nuclei["img"][:1500, :1500]
+    assert held.desc["shape"] == [1500, 1500] and held.desc["multiscale_shapes"] == [[750, 750], [375, 375]]
+    assert np.array_equal(held.data, img0)
+    assert np.array_equal(held.lower_levels[0], img0[::2, ::2]) and np.array_equal(held.lower_levels[1], img0[::4, ::4])
+    out = peer.run("""
+got = ms.data
+print('ML', ms.multiscale, type(got).__name__, [g.shape for g in got], all(np.array_equal(a, b) for a, b in zip(got, pyramid)))
+""")
+    assert printed(out, "ML") == "True list [(1500, 1500), (750, 750), (375, 375)] True", out
+    peer.run("v.layers.remove(ms)")

@@ -63,6 +63,8 @@ export {
   DISPLAY_FIELDS,
   ITEM_FIELDS,
   itemCount,
+  levelShapes,
+  MAX_LEVELS,
   payloadBytes,
   validateDims,
   validateKernelMessage,

@@ -96,6 +96,8 @@ export interface ImageDescriptor extends CommonDescriptor {
   dtype: DType;
   shape: number[];
   rgb: boolean;
+  /** Shapes of levels 1.. of a multiscale image (payload: every level's bytes in order); [] otherwise. */
+  multiscale_shapes: number[][];
   colormap: ColormapName;
   contrast_limits: [number, number];
   gamma: number;

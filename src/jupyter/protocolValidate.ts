@@ -1,6 +1,7 @@
 /** Validators of what arrives from the kernel: messages, layer descriptors, props, dims. */
 import { COLORMAP_NAMES } from '../core/colormaps';
 import { bytesPerElement, DType, DTYPES } from '../core/dtypes';
+import { checkPyramid, PyramidError } from '../core/pyramid';
 import {
   fail,
   Obj,
@@ -92,7 +93,7 @@ export const ITEM_FIELDS: Record<LayerKind, readonly (keyof ItemFields)[]> = {
   shapes: ['edge_color', 'face_color', 'edge_width', 'properties']
 };
 const KIND_FIELDS: Record<LayerKind, readonly string[]> = {
-  image: ['dtype', 'shape', 'rgb'],
+  image: ['dtype', 'shape', 'rgb', 'multiscale_shapes'],
   labels: ['dtype', 'shape'],
   points: ['n_points'],
   shapes: ['shape_type', 'vertex_counts']
@@ -115,6 +116,7 @@ export function descriptorFields(kind: LayerKind): string[] {
 export function payloadBytes(layer: LayerDescriptor): number {
   switch (layer.kind) {
     case 'image':
+      return levelShapes(layer).reduce((sum, shape) => sum + shape.reduce((a, n) => a * n, 1), 0) * bytesPerElement(layer.dtype);
     case 'labels':
       return layer.shape.reduce((a, n) => a * n, 1) * bytesPerElement(layer.dtype);
     case 'points':
@@ -122,6 +124,14 @@ export function payloadBytes(layer: LayerDescriptor): number {
     case 'shapes':
       return layer.vertex_counts.reduce((a, n) => a + n, 0) * layer.ndim * 8;
   }
+}
+
+/** Levels of a multiscale image per pyramid level (full resolution first; one for a plain image). */
+export const MAX_LEVELS = 16;
+
+/** Every level's shape of an image descriptor, full resolution first. */
+export function levelShapes(layer: { shape: number[]; multiscale_shapes?: number[][] }): number[][] {
+  return [layer.shape, ...(layer.multiscale_shapes ?? [])];
 }
 
 /** The number of items (points or shapes) of a descriptor; 0 for images and labels. */
@@ -148,8 +158,21 @@ function checkPixels(layer: Obj, field: string, ndim: number, dtypes: readonly D
 
 const KIND_CHECKS: Record<LayerKind, (layer: Obj, field: string, ndim: number) => void> = {
   image: (layer, field, ndim) => {
-    requireBool(layer.rgb, `${field}.rgb`);
+    const rgb = requireBool(layer.rgb, `${field}.rgb`);
+    const levels = requireList(layer.multiscale_shapes, `${field}.multiscale_shapes`, undefined, MAX_LEVELS - 1);
+    levels.forEach((shape, i) => {
+      const name = `${field}.multiscale_shapes[${i}]`;
+      requireList(shape, name, ndim + (rgb ? 1 : 0)).forEach((n, j) => requireInt(n, `${name}[${j}]`, 1));
+    });
     checkPixels(layer, field, ndim, DTYPES);
+    // Shapes only: the same rule the layer applies to its arrays (dtype is one for all).
+    const shapes = levelShapes(layer as unknown as { shape: number[]; multiscale_shapes: number[][] });
+    try {
+      checkPyramid(shapes.map(shape => ({ dtype: 'uint8', shape, data: new Uint8Array(0) })), rgb ? shapes[0][shapes[0].length - 1] : 0);
+    } catch (err) {
+      if (err instanceof PyramidError) throw new ProtocolError(`${field}.multiscale_shapes: ${err.message}`);
+      throw err;
+    }
   },
   labels: (layer, field, ndim) => checkPixels(layer, field, ndim, LABEL_DTYPES),
   points: (layer, field) => {

@@ -258,10 +258,15 @@ class Layer(ABC):
     def _payload(self) -> np.ndarray:
         """The C-contiguous little-endian array whose bytes are the payload."""
 
+    def _payload_parts(self) -> List[np.ndarray]:
+        """The arrays whose bytes, one after the other, are the payload (several for a
+        multiscale image)."""
+        return [self._payload()]
+
     @property
     def nbytes(self) -> int:
         """Size of the payload in bytes."""
-        return int(self._payload().nbytes)
+        return sum(int(part.nbytes) for part in self._payload_parts())
 
     @abstractmethod
     def _kind_fields(self) -> Dict[str, Any]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
 from ..arrays import ArrayInfo, as_labels, as_transferable
+from ..multiscale import as_multiscale, looks_multiscale
 from .base import Extent, Layer, display_property
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,7 +68,11 @@ class _PixelLayer(Layer):
 
 
 class ImageLayer(_PixelLayer):
-    """An image: 2 to 5 data dims, grayscale through a colormap, or RGB(A)."""
+    """An image: 2 to 5 data dims, grayscale through a colormap, or RGB(A).
+
+    A multiscale image (napari's ``multiscale=True``) keeps every level:
+    ``data`` is then the list of levels, full resolution first.
+    """
 
     kind = "image"
 
@@ -76,16 +81,58 @@ class ImageLayer(_PixelLayer):
     gamma = display_property("gamma", "Gamma applied after the contrast limits (> 0).")
     interpolation = display_property("interpolation", "'nearest' or 'linear'.")
 
+    def __init__(self, viewer: "Viewer", name: str, array: np.ndarray, info: ArrayInfo,
+                 options: Mapping[str, Any], lower_levels: Sequence[np.ndarray] = ()) -> None:
+        #: Levels 1.. of a multiscale image (level 0 is the layer's array).
+        self._lower_levels: List[np.ndarray] = list(lower_levels)
+        super().__init__(viewer, name, array, info, options)
+
     @property
     def rgb(self) -> bool:
         """True for RGB(A) images (last axis holds 3 or 4 channels)."""
         return self._info.rgb
 
+    @property
+    def multiscale(self) -> bool:
+        """True when the image is a list of resolution levels."""
+        return bool(self._lower_levels)
+
+    @property
+    def level_shapes(self) -> List[Tuple[int, ...]]:
+        """Shape of every level, full resolution first."""
+        return [self._info.shape] + [tuple(level.shape) for level in self._lower_levels]
+
     def _kind_fields(self) -> Dict[str, Any]:
-        return {**super()._kind_fields(), "rgb": self._info.rgb}
+        return {**super()._kind_fields(), "rgb": self._info.rgb,
+                "multiscale_shapes": [list(level.shape) for level in self._lower_levels]}
+
+    def _payload_parts(self) -> List[np.ndarray]:
+        return [self._array, *self._lower_levels]
+
+    def _decode(self, layer: Mapping[str, Any], payload: bytearray) -> Any:
+        dtype = np.dtype(layer["dtype"]).newbyteorder("<")
+        shapes = [layer["shape"], *layer["multiscale_shapes"]]
+        levels, offset = [], 0
+        for shape in shapes:
+            count = int(np.prod(shape))
+            levels.append(np.frombuffer(payload, dtype=dtype, count=count, offset=offset).reshape(shape))
+            offset += count * dtype.itemsize
+        self._array, self._lower_levels = levels[0], levels[1:]
+        self._info = ArrayInfo(dtype=layer["dtype"], shape=tuple(layer["shape"]),
+                               rgb=bool(layer.get("rgb", False)), nbytes=int(levels[0].nbytes))
+        return self._value()
+
+    def _value(self) -> Any:
+        return [self._array, *self._lower_levels] if self._lower_levels else self._array
 
     def _replace(self, value: Any) -> None:
-        self._adopt(*as_transferable(value, max_bytes=self._viewer.max_bytes))
+        if looks_multiscale(value):
+            levels = as_multiscale(value, rgb=None, max_bytes=self._viewer.max_bytes)
+            self._adopt(*levels[0])
+            self._lower_levels = [array for array, _ in levels[1:]]
+        else:
+            self._adopt(*as_transferable(value, max_bytes=self._viewer.max_bytes))
+            self._lower_levels = []
 
 
 class LabelsLayer(_PixelLayer):

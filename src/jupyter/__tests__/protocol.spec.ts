@@ -40,7 +40,8 @@ const image = {
   interpolation: 'nearest',
   dtype: 'uint16',
   shape: [4, 5],
-  rgb: false
+  rgb: false,
+  multiscale_shapes: []
 };
 const labels = { id: 'L2', name: 'cells', kind: 'labels', ...common, selected_label: 1, mode: 'paint', dtype: 'uint64', shape: [4, 5] };
 const points = {
@@ -135,6 +136,12 @@ const BAD_DESCRIPTORS: [string, string, Record<string, unknown>, string][] = [
   ['rgb with a last axis of 5', 'image', { rgb: true, shape: [4, 5, 5], dtype: 'uint8' }, 'layer.shape'],
   ['rgb uint16', 'image', { rgb: true, shape: [4, 5, 3] }, 'layer.dtype'],
   ['an unknown key', 'image', { extra: 1 }, 'layer'],
+  ['no multiscale_shapes', 'image', { multiscale_shapes: undefined }, 'layer.multiscale_shapes'],
+  ['a level as large as level 0', 'image', { multiscale_shapes: [[4, 5]] }, 'layer.multiscale_shapes'],
+  ['a level larger on one axis', 'image', { multiscale_shapes: [[2, 6]] }, 'layer.multiscale_shapes'],
+  ['a level with the wrong ndim', 'image', { multiscale_shapes: [[2]] }, 'layer.multiscale_shapes[0]'],
+  ['a level with a 0 axis', 'image', { multiscale_shapes: [[2, 0]] }, 'layer.multiscale_shapes[0][1]'],
+  ['17 levels', 'image', { shape: [65536, 65536], multiscale_shapes: Array.from({ length: 16 }, (_, i) => [2 ** (15 - i), 2 ** (15 - i)]) }, 'layer.multiscale_shapes'],
   ['labels of float32', 'labels', { dtype: 'float32' }, 'layer.dtype'],
   ['labels with a colormap', 'labels', { colormap: 'gray' }, 'layer'],
   ['negative selected_label', 'labels', { selected_label: -1 }, 'layer.selected_label'],

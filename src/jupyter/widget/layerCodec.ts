@@ -1,4 +1,5 @@
 import { ColormapName } from '../../core/colormaps';
+import { bytesPerElement } from '../../core/dtypes';
 import { NDArray, ndarrayFromBuffer } from '../../core/ndarray';
 import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
@@ -9,7 +10,9 @@ import { ViewerModel } from '../../viewer/model/viewerModel';
 import {
   Blending as WireBlending,
   DisplayFields,
+  ImageDescriptor,
   LayerDescriptor,
+  levelShapes,
   LayerProps,
   PerItem,
   PointsDescriptor,
@@ -183,7 +186,7 @@ export function applyDescriptor(viewer: ViewerModel, layer: LayerDescriptor, pay
   let built: Layer;
   switch (layer.kind) {
     case 'image': {
-      const array = ndarrayFromBuffer(payload, layer.dtype, layer.shape);
+      const array = imageLevelsFromBuffer(payload, layer);
       if (inPlace && existing instanceof ImageLayer) {
         existing.setData(array, layer.rgb);
         built = existing;
@@ -363,6 +366,31 @@ export function displayFieldsOf(layer: Layer): Partial<DisplayFields> {
   return common;
 }
 
+/** One image's levels out of a payload holding each level's bytes in order (one level unless multiscale). */
+function imageLevelsFromBuffer(payload: ArrayBuffer, layer: ImageDescriptor): NDArray | NDArray[] {
+  const shapes = levelShapes(layer);
+  let offset = 0;
+  const levels = shapes.map(shape => {
+    const n = shape.reduce((a, b) => a * b, 1) * bytesPerElement(layer.dtype);
+    const level = ndarrayFromBuffer(payload, layer.dtype, shape, offset, n);
+    offset += n;
+    return level;
+  });
+  return levels.length === 1 ? levels[0] : levels;
+}
+
+/** The parts one after the other; the part itself when there is one (no copy). */
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
 /** What a layer holds now: its descriptor (with `revision`) and its payload bytes. */
 export function describeLayer(layer: Layer, revision: number): { descriptor: LayerDescriptor; payload: Uint8Array } {
   const display = displayFieldsOf(layer) as DisplayFields;
@@ -371,9 +399,10 @@ export function describeLayer(layer: Layer, revision: number): { descriptor: Lay
   const bytes = (a: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   if (layer instanceof ImageLayer) {
     const { colormap, contrast_limits, gamma, interpolation } = display;
+    const multiscale_shapes = layer.levels.slice(1).map(level => [...level.shape]);
     return {
-      descriptor: { ...base, kind: 'image', dtype: layer.data.dtype, shape: [...layer.data.shape], rgb: layer.rgb, colormap, contrast_limits, gamma, interpolation },
-      payload: bytes(layer.data.data)
+      descriptor: { ...base, kind: 'image', dtype: layer.data.dtype, shape: [...layer.data.shape], rgb: layer.rgb, multiscale_shapes, colormap, contrast_limits, gamma, interpolation },
+      payload: concatBytes(layer.levels.map(level => bytes(level.data)))
     };
   }
   if (layer instanceof LabelsLayer) {

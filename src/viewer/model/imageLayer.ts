@@ -2,6 +2,7 @@ import { autoContrastLimits, Range } from '../../core/contrast';
 import { COLORMAP_NAMES, ColormapName, isColormapName } from '../../core/colormaps';
 import { typedArrayConstructor } from '../../core/dtypes';
 import { copyNDArray, NDArray, sizeOf } from '../../core/ndarray';
+import { checkPyramid, PyramidError } from '../../core/pyramid';
 import { planeOf, stridesOf } from '../../core/slicing';
 import { Layer, LayerCloneOptions, LayerOptions, LayerValidationError } from './layerBase';
 
@@ -98,12 +99,35 @@ function checkContrastLimits(value: Range): Range {
 }
 
 /**
+ * Validates an image given as one array or, multiscale, as a list of arrays largest first
+ * (napari's `multiscale=True`); returns the levels and whether they are RGB(A).
+ */
+export function validateImageLevels(data: NDArray | readonly NDArray[], rgb?: boolean): { levels: NDArray[]; rgb: boolean } {
+  const levels = Array.isArray(data) ? [...data] : [data as NDArray];
+  if (levels.length === 0) {
+    throw new LayerValidationError('expected a multiscale image as a list of at least one array, got an empty list');
+  }
+  const isRgb = validateImageArray(levels[0], rgb);
+  levels.slice(1).forEach(level => validateImageArray(level, isRgb));
+  try {
+    checkPyramid(levels, isRgb ? levels[0].shape[levels[0].shape.length - 1] : 0);
+  } catch (err) {
+    if (err instanceof PyramidError) throw new LayerValidationError(err.message);
+    throw err;
+  }
+  return { levels, rgb: isRgb };
+}
+
+/**
  * An nD image layer (grayscale or RGB(A)): pixels plus how to show them. Plain evented state;
- * renderers ask it for the plane to draw with `slicePlane`.
+ * renderers ask it for the plane to draw with `slicePlane`. A multiscale image keeps every
+ * level (`levels`, full resolution first); `data` is always level 0, which is what values,
+ * slicing and the kernel see.
  */
 export class ImageLayer extends Layer {
   readonly kind = 'image';
   private _data: NDArray;
+  private _levels: NDArray[];
   private _rgb: boolean;
   private _strides: number[];
   private _contrastLimits: Range;
@@ -111,21 +135,33 @@ export class ImageLayer extends Layer {
   private _gamma: number;
   private _interpolation: Interpolation;
 
-  constructor(data: NDArray, options: ImageLayerOptions) {
+  constructor(data: NDArray | readonly NDArray[], options: ImageLayerOptions) {
     super(options);
-    this._rgb = validateImageArray(data, options.rgb);
-    this._data = data;
-    this._strides = stridesOf(data.shape);
+    const { levels, rgb } = validateImageLevels(data, options.rgb);
+    this._rgb = rgb;
+    this._levels = levels;
+    this._data = levels[0];
+    this._strides = stridesOf(this._data.shape);
     this.checkTransform();
     this._colormap = checkColormap(options.colormap ?? 'gray');
     this._gamma = checkGamma(options.gamma ?? 1);
     this._interpolation = checkInterpolation(options.interpolation ?? 'nearest');
     // Checked last: the automatic limits scan every pixel, wasted if anything else is wrong.
-    this._contrastLimits = options.contrastLimits ? checkContrastLimits(options.contrastLimits) : this.defaultContrastLimits(data);
+    this._contrastLimits = options.contrastLimits ? checkContrastLimits(options.contrastLimits) : this.defaultContrastLimits();
   }
 
+  /** The pixels at full resolution (level 0 of a multiscale image). */
   get data(): NDArray {
     return this._data;
+  }
+
+  /** Every resolution level, full resolution first; one entry unless multiscale. */
+  get levels(): readonly NDArray[] {
+    return this._levels;
+  }
+
+  get multiscale(): boolean {
+    return this._levels.length > 1;
   }
 
   get rgb(): boolean {
@@ -184,22 +220,24 @@ export class ImageLayer extends Layer {
    * Replaces the pixels; contrast limits are recomputed only if the dtype or RGB-ness changed.
    * A new number of axes is refused while an explicit scale/translate no longer fits it.
    */
-  setData(data: NDArray, rgb?: boolean): void {
-    const isRgb = validateImageArray(data, rgb);
-    const old = { data: this._data, rgb: this._rgb, strides: this._strides };
-    this._data = data;
+  setData(data: NDArray | readonly NDArray[], rgb?: boolean): void {
+    const { levels, rgb: isRgb } = validateImageLevels(data, rgb);
+    const old = { levels: this._levels, rgb: this._rgb, strides: this._strides };
+    this._levels = levels;
+    this._data = levels[0];
     this._rgb = isRgb;
-    this._strides = stridesOf(data.shape);
+    this._strides = stridesOf(this._data.shape);
     try {
       this.checkTransform();
     } catch (err) {
-      this._data = old.data;
+      this._levels = old.levels;
+      this._data = old.levels[0];
       this._rgb = old.rgb;
       this._strides = old.strides;
       throw err;
     }
-    if (data.dtype !== old.data.dtype || isRgb !== old.rgb) {
-      this._contrastLimits = this.defaultContrastLimits(data);
+    if (this._data.dtype !== old.levels[0].dtype || isRgb !== old.rgb) {
+      this._contrastLimits = this.defaultContrastLimits();
     }
     this._changed.emit('data');
   }
@@ -242,7 +280,7 @@ export class ImageLayer extends Layer {
   }
 
   clone(options: LayerCloneOptions): ImageLayer {
-    return new ImageLayer(copyNDArray(this._data), {
+    return new ImageLayer(this._levels.map(copyNDArray), {
       ...this.cloneBase(options),
       rgb: this._rgb,
       contrastLimits: this._contrastLimits,
@@ -252,12 +290,13 @@ export class ImageLayer extends Layer {
     });
   }
 
-  private defaultContrastLimits(data: NDArray): Range {
+  private defaultContrastLimits(): Range {
     // RGB floats are expected in [0, 1] (as in napari); uint8 RGB uses the dtype range.
     if (this._rgb) {
-      return data.dtype === 'uint8' ? [0, 255] : [0, 1];
+      return this._data.dtype === 'uint8' ? [0, 255] : [0, 1];
     }
-    return autoContrastLimits(data);
+    // napari takes a multiscale image's limits from its smallest level: a cheap, faithful scan.
+    return autoContrastLimits(this._levels[this._levels.length - 1]);
   }
 }
 

@@ -1,34 +1,16 @@
 import { ColormapName, colormapLUT, LUT_SIZE } from '../../core/colormaps';
-import { NDArray } from '../../core/ndarray';
 import { CanvasSize } from '../model/camera';
 import { labelHalves } from '../../core/labels/labelColors';
 import { ImageLayer } from '../model/imageLayer';
 import { LabelsLayer } from '../model/labelsLayer';
 import { Blending } from '../model/layerBase';
-import { LayerSlice, ViewerModel } from '../model/viewerModel';
-import { labelsFragmentShader } from './labelsShader';
-import { createNearestTexture } from './glTextures';
+import { ViewerModel } from '../model/viewerModel';
+import { labelsFragmentShader, LabelsTextureFormat } from './labelsShader';
+import { ImageTiles, TileCacheStats, UPLOAD_BUDGET_MS } from './imageTiles';
 import { LabelsTextureCache } from './labelsTextures';
 import { IMAGE_VERTEX_SHADER, imageFragmentShader } from './shaders';
-import { SamplerKind, textureFormatFor, tileGrid } from './textureFormats';
-
-interface Tile {
-  row: number;
-  col: number;
-  rows: number;
-  cols: number;
-  texture: WebGLTexture;
-}
-
-interface LayerTextures {
-  data: NDArray;
-  rgb: boolean;
-  /** Which plane of `data` the tiles hold: the slice's step and displayed axes. */
-  sliceKey: string;
-  sampler: SamplerKind;
-  channels: number;
-  tiles: Tile[];
-}
+import { SamplerKind, textureLayoutFor } from './textureFormats';
+import { TileQuad } from './tileGeometry';
 
 interface Program {
   program: WebGLProgram;
@@ -39,6 +21,7 @@ const UNIFORMS = [
   'u_tileOrigin',
   'u_tileSize',
   'u_tileTexels',
+  'u_texelOrigin',
   'u_center',
   'u_zoom',
   'u_canvas',
@@ -56,16 +39,22 @@ const UNIFORMS = [
 
 export class RendererError extends Error {}
 
+export interface RenderOptions {
+  /** Main-thread ms a frame may spend uploading image tiles; Infinity for a complete frame (screenshots). */
+  uploadBudgetMs?: number;
+}
+
 /**
- * Draws a ViewerModel's image layers with WebGL2. The plane of each layer that the dims
- * select lives in GPU textures of at most `maxTile` texels a side (so images larger than the
- * GPU's texture limit still show), uploaded once per data or slice change; a frame only sets
- * uniforms and draws one quad per tile, placed by the layer's scale and translate.
+ * Draws a ViewerModel's image and labels layers with WebGL2, each placed by its scale and
+ * translate. Images are drawn as tiles of a pyramid from a bounded LRU cache (ImageTiles):
+ * frame work and GPU memory follow the viewport, not the image. Labels keep their whole
+ * plane on the GPU (tiles of at most `maxTile` texels a side) because painting updates it in
+ * place; a frame only sets uniforms and draws the tiles in view.
  */
 export class ImageRenderer {
   private readonly gl: WebGL2RenderingContext;
   private readonly programs = new Map<string, Program>();
-  private readonly textures = new Map<string, LayerTextures>();
+  private readonly images: ImageTiles;
   private readonly luts = new Map<ColormapName, WebGLTexture>();
   private readonly quad: WebGLVertexArrayObject;
   private readonly maxTile: number;
@@ -80,9 +69,23 @@ export class ImageRenderer {
     this.maxTile = Math.min(4096, gl.getParameter(gl.MAX_TEXTURE_SIZE) as number);
     this.quad = this.createQuad();
     this.labels = new LabelsTextureCache(gl, this.maxTile);
+    this.images = new ImageTiles(gl);
   }
 
-  render(model: ViewerModel, size: CanvasSize, devicePixelRatio: number): void {
+  /** GPU memory held by image tiles now, and its bound. */
+  get tileCacheStats(): TileCacheStats {
+    return this.images.stats;
+  }
+
+  setTileCacheBudget(bytes: number): void {
+    this.images.setBudget(bytes);
+  }
+
+  /**
+   * Draws one frame. Returns true when some image tile could not be uploaded within the
+   * frame's budget (a coarser level stands in): the caller should draw another frame soon.
+   */
+  render(model: ViewerModel, size: CanvasSize, devicePixelRatio: number, options: RenderOptions = {}): boolean {
     const gl = this.gl;
     const width = Math.max(1, Math.round(size.width * devicePixelRatio));
     const height = Math.max(1, Math.round(size.height * devicePixelRatio));
@@ -95,6 +98,11 @@ export class ImageRenderer {
     gl.clear(gl.COLOR_BUFFER_BIT);
     gl.enable(gl.BLEND);
     this.dropTexturesOfRemovedLayers(model);
+    this.images.beginFrame();
+    const frameStart = performance.now();
+    const budget = options.uploadBudgetMs ?? UPLOAD_BUDGET_MS;
+    let uploads = 0;
+    let pending = false;
     const { center, zoom } = model.camera;
     // The world rectangle on screen, for skipping tiles outside it (scales are positive).
     const halfW = size.width / 2 / zoom;
@@ -108,9 +116,10 @@ export class ImageRenderer {
       if (!slice) {
         continue; // the current slice lies outside this layer
       }
-      const tiles = layer instanceof ImageLayer ? this.useImage(layer, slice) : this.useLabels(layer, slice);
+      const labels = layer instanceof LabelsLayer ? this.labels.texturesFor(layer, slice) : null;
+      const program = layer instanceof LabelsLayer ? this.useLabels(layer, labels!.format) : this.useImage(layer);
       this.setBlending(layer.blending);
-      const u = tiles.program.uniforms;
+      const u = program.uniforms;
       // Uniforms in device pixels so the image is sharp on HiDPI screens.
       gl.uniform2f(u.u_center, center.col, center.row);
       gl.uniform1f(u.u_zoom, zoom * devicePixelRatio);
@@ -119,32 +128,51 @@ export class ImageRenderer {
       gl.uniform1i(u.u_texture, 0);
       gl.bindVertexArray(this.quad);
       gl.activeTexture(gl.TEXTURE0);
-      // World placement of the displayed axes: texel (r, c) covers translate + [r, r+1) × scale.
       const [rowAxis, colAxis] = slice.displayed;
       const scale = layer.scale;
       const translate = layer.translate;
-      for (const tile of tiles.tiles) {
-        const left = translate[colAxis] + tile.col * scale[colAxis];
-        const top = translate[rowAxis] + tile.row * scale[rowAxis];
-        const width = tile.cols * scale[colAxis];
-        const height = tile.rows * scale[rowAxis];
-        // Tiles outside the view cost no draw call: frame work follows the viewport.
-        if (left > view.right || left + width < view.left || top > view.bottom || top + height < view.top) continue;
-        gl.bindTexture(gl.TEXTURE_2D, tile.texture);
-        gl.uniform2f(u.u_tileOrigin, left, top);
-        gl.uniform2f(u.u_tileSize, width, height);
-        gl.uniform2f(u.u_tileTexels, tile.cols, tile.rows);
+      // A quad covers data pixels rect × scale + translate (pixel k on [k, k + 1)).
+      const drawQuad = (quad: TileQuad) => {
+        const { rect } = quad;
+        gl.uniform2f(u.u_tileOrigin, translate[colAxis] + rect.left * scale[colAxis], translate[rowAxis] + rect.top * scale[rowAxis]);
+        gl.uniform2f(u.u_tileSize, (rect.right - rect.left) * scale[colAxis], (rect.bottom - rect.top) * scale[rowAxis]);
+        gl.uniform2f(u.u_texelOrigin, quad.texelOrigin[0], quad.texelOrigin[1]);
+        gl.uniform2f(u.u_tileTexels, quad.texelExtent[0], quad.texelExtent[1]);
         gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+      };
+      const dataRect = {
+        top: (view.top - translate[rowAxis]) / scale[rowAxis],
+        bottom: (view.bottom - translate[rowAxis]) / scale[rowAxis],
+        left: (view.left - translate[colAxis]) / scale[colAxis],
+        right: (view.right - translate[colAxis]) / scale[colAxis]
+      };
+      if (layer instanceof ImageLayer) {
+        const screenPerPixel: [number, number] = [zoom * devicePixelRatio * scale[rowAxis], zoom * devicePixelRatio * scale[colAxis]];
+        pending =
+          this.images.draw(layer, slice, { rect: dataRect, screenPerPixel }, {
+            drawQuad,
+            mayUpload: () => uploads === 0 || performance.now() - frameStart < budget,
+            uploaded: () => uploads++
+          }) || pending;
+        continue;
+      }
+      for (const tile of labels!.tiles) {
+        const rect = { top: tile.row, left: tile.col, bottom: tile.row + tile.rows, right: tile.col + tile.cols };
+        // Tiles outside the view cost no draw call: frame work follows the viewport.
+        if (rect.left > dataRect.right || rect.right < dataRect.left || rect.top > dataRect.bottom || rect.bottom < dataRect.top) continue;
+        gl.bindTexture(gl.TEXTURE_2D, tile.texture);
+        drawQuad({ rect, texelOrigin: [0, 0], texelExtent: [tile.cols, tile.rows] });
       }
     }
     gl.bindVertexArray(null);
+    return pending;
   }
 
-  /** Binds the image program and its per-layer uniforms; returns the tiles to draw. */
-  private useImage(layer: ImageLayer, slice: LayerSlice): { program: Program; tiles: Tile[] } {
+  /** Binds the image program and its per-layer uniforms. */
+  private useImage(layer: ImageLayer): Program {
     const gl = this.gl;
-    const textures = this.texturesFor(layer, slice);
-    const program = this.programFor(textures.sampler, textures.channels);
+    const layout = textureLayoutFor(layer.data.dtype, layer.rgb ? layer.data.shape[layer.ndim] : 1);
+    const program = this.programFor(layout.sampler, layout.channels);
     gl.useProgram(program.program);
     const u = program.uniforms;
     const [lo, hi] = layer.contrastLimits;
@@ -154,13 +182,12 @@ export class ImageRenderer {
     gl.uniform1i(u.u_lut, 1);
     gl.activeTexture(gl.TEXTURE1);
     gl.bindTexture(gl.TEXTURE_2D, this.lutFor(layer.colormap));
-    return { program, tiles: textures.tiles };
+    return program;
   }
 
   /** Binds the labels program (integer texture, colour hash in the shader) and its uniforms. */
-  private useLabels(layer: LabelsLayer, slice: LayerSlice): { program: Program; tiles: Tile[] } {
+  private useLabels(layer: LabelsLayer, format: LabelsTextureFormat): Program {
     const gl = this.gl;
-    const { format, tiles } = this.labels.texturesFor(layer, slice);
     const key = `labels:${format.internalFormat}:${format.signed}`;
     let program = this.programs.get(key);
     if (!program) {
@@ -174,14 +201,12 @@ export class ImageRenderer {
     gl.uniform1i(u.u_contour, layer.contour);
     gl.uniform1i(u.u_showSelected, layer.showSelectedLabel ? 1 : 0);
     gl.uniform2ui(u.u_selected, lo, hi);
-    return { program, tiles };
+    return program;
   }
 
   dispose(): void {
     this.labels.dispose();
-    for (const id of [...this.textures.keys()]) {
-      this.deleteTextures(id);
-    }
+    this.images.dispose();
     for (const p of this.programs.values()) {
       this.gl.deleteProgram(p.program);
     }
@@ -191,37 +216,6 @@ export class ImageRenderer {
     }
     this.luts.clear();
     this.gl.deleteVertexArray(this.quad);
-  }
-
-  private texturesFor(layer: ImageLayer, slice: LayerSlice): LayerTextures {
-    const sliceKey = `${slice.step.join(',')}|${slice.displayed.join(',')}`;
-    const cached = this.textures.get(layer.id);
-    if (cached && cached.data === layer.data && cached.rgb === layer.rgb && cached.sliceKey === sliceKey) {
-      return cached;
-    }
-    this.deleteTextures(layer.id);
-    const gl = this.gl;
-    // A view into the layer's buffer for the usual (…, rows, cols) layout; a copy if transposed.
-    const plane = layer.slicePlane(slice.step, slice.displayed);
-    const fmt = textureFormatFor(plane, layer.rgb);
-    const [rows, cols] = plane.shape;
-    const tiles: Tile[] = [];
-    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
-    // Row length/skip let each tile upload straight out of the full row-major array, no copies.
-    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, cols);
-    for (const t of tileGrid(rows, cols, this.maxTile)) {
-      const texture = createNearestTexture(gl);
-      gl.pixelStorei(gl.UNPACK_SKIP_ROWS, t.row);
-      gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, t.col);
-      gl.texImage2D(gl.TEXTURE_2D, 0, fmt.internalFormat, t.cols, t.rows, 0, fmt.format, fmt.type, fmt.pixels as ArrayBufferView);
-      tiles.push({ ...t, texture });
-    }
-    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, 0);
-    gl.pixelStorei(gl.UNPACK_SKIP_ROWS, 0);
-    gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, 0);
-    const entry = { data: layer.data, rgb: layer.rgb, sliceKey, sampler: fmt.sampler, channels: fmt.channels, tiles };
-    this.textures.set(layer.id, entry);
-    return entry;
   }
 
   /** napari's blending modes on straight (not premultiplied) alpha. */
@@ -256,21 +250,7 @@ export class ImageRenderer {
   private dropTexturesOfRemovedLayers(model: ViewerModel): void {
     const alive = new Set(model.layers.map(l => l.id));
     this.labels.retain(alive);
-    for (const id of [...this.textures.keys()]) {
-      if (!alive.has(id)) {
-        this.deleteTextures(id);
-      }
-    }
-  }
-
-  private deleteTextures(id: string): void {
-    const entry = this.textures.get(id);
-    if (entry) {
-      for (const tile of entry.tiles) {
-        this.gl.deleteTexture(tile.texture);
-      }
-      this.textures.delete(id);
-    }
+    this.images.retain(alive);
   }
 
   private programFor(sampler: SamplerKind, channels: number): Program {

@@ -4,17 +4,18 @@ export const IMAGE_VERTEX_SHADER = `#version 300 es
 in vec2 a_unit;                 // corner of the unit square
 uniform vec2 u_tileOrigin;      // (col, row) of the tile's top-left corner, world coordinates
 uniform vec2 u_tileSize;        // (cols, rows) of the tile in world units (texels × layer scale)
-uniform vec2 u_tileTexels;      // (cols, rows) of the tile in texels
+uniform vec2 u_tileTexels;      // (cols, rows) of texels the quad spans (fractional for part of a tile)
+uniform vec2 u_texelOrigin;     // texel at the quad's top-left corner (a tile's halo, or part of a coarser tile)
 uniform vec2 u_center;          // (col, row) at the canvas centre
 uniform float u_zoom;           // screen pixels per world unit
 uniform vec2 u_canvas;          // canvas size in screen pixels
-out vec2 v_texel;               // position inside the tile in texels
+out vec2 v_texel;               // position inside the texture in texels
 void main() {
   vec2 world = u_tileOrigin + a_unit * u_tileSize;
   vec2 screen = (world - u_center) * u_zoom + 0.5 * u_canvas;
   vec2 clip = screen / u_canvas * 2.0 - 1.0;
   gl_Position = vec4(clip.x, -clip.y, 0.0, 1.0);
-  v_texel = a_unit * u_tileTexels;
+  v_texel = u_texelOrigin + a_unit * u_tileTexels;
 }`;
 
 const SAMPLER_TYPES: Record<SamplerKind, string> = {
@@ -38,7 +39,6 @@ precision highp int;
 precision highp ${samplerType};
 uniform ${samplerType} u_texture;
 uniform highp sampler2D u_lut;  // colormap: 256 × 1 RGBA
-uniform vec2 u_tileTexels;
 uniform vec2 u_contrast;        // (low, high)
 uniform float u_gamma;
 uniform float u_opacity;
@@ -49,7 +49,9 @@ float normalized(float v) {
   return clamp((v - u_contrast.x) / (u_contrast.y - u_contrast.x), 0.0, 1.0);
 }
 vec4 fetch(ivec2 p) {
-  return vec4(texelFetch(u_texture, clamp(p, ivec2(0), ivec2(u_tileTexels) - 1), 0));
+  // Clamped to the texture: tiles carry a one-texel halo from their neighbours, so this only
+  // repeats the edge at the image's own border.
+  return vec4(texelFetch(u_texture, clamp(p, ivec2(0), textureSize(u_texture, 0) - 1), 0));
 }
 // Bilinear on the data values, done by hand: integer textures cannot be filtered by the GPU.
 vec4 sampleData() {

@@ -65,23 +65,27 @@ function toFloat32(data: TypedArray): Float32Array {
   return out;
 }
 
+/** A texture format without its pixels; `convert` when pixels must become float32 first. */
+export type TextureLayout = Omit<TextureFormat, 'pixels'> & { convert: boolean; bytesPerTexel: number };
+
 /**
- * How an image's pixels go to the GPU. Integer images keep their native integer textures
+ * How pixels of `dtype` go to the GPU. Integer images keep their native integer textures
  * (exact values, no conversion pass, half the memory of float); float64 and 64-bit integers
  * have no WebGL2 texture format and are converted to float32 for display only: values shown
- * to the user are always read from the model's original array.
+ * to the user are always read from the model's original array. `channels` is 3|4 for
+ * RGB(A), which is uint8 or float.
  */
-export function textureFormatFor(array: NDArray, rgb: boolean): TextureFormat {
-  if (rgb) {
-    const channels = array.shape[2];
-    if (array.dtype === 'uint8') {
+export function textureLayoutFor(dtype: DType, channels: number): TextureLayout {
+  if (channels > 1) {
+    if (dtype === 'uint8') {
       return {
         internalFormat: channels === 3 ? GL.RGB8UI : GL.RGBA8UI,
         format: channels === 3 ? GL.RGB_INTEGER : GL.RGBA_INTEGER,
         type: GL.UNSIGNED_BYTE,
         sampler: 'uint',
         channels,
-        pixels: array.data
+        convert: false,
+        bytesPerTexel: channels
       };
     }
     return {
@@ -90,22 +94,24 @@ export function textureFormatFor(array: NDArray, rgb: boolean): TextureFormat {
       type: GL.FLOAT,
       sampler: 'float',
       channels,
-      pixels: toFloat32(array.data)
+      convert: dtype !== 'float32',
+      bytesPerTexel: 4 * channels
     };
   }
-  const integer = INTEGER_FORMATS[array.dtype];
+  const integer = INTEGER_FORMATS[dtype];
   if (integer) {
     const [internalFormat, type, sampler] = integer;
-    return { internalFormat, format: GL.RED_INTEGER, type, sampler, channels: 1, pixels: array.data };
+    const bytes = type === GL.UNSIGNED_BYTE || type === GL.BYTE ? 1 : type === GL.SHORT || type === GL.UNSIGNED_SHORT ? 2 : 4;
+    return { internalFormat, format: GL.RED_INTEGER, type, sampler, channels: 1, convert: false, bytesPerTexel: bytes };
   }
-  return {
-    internalFormat: GL.R32F,
-    format: GL.RED,
-    type: GL.FLOAT,
-    sampler: 'float',
-    channels: 1,
-    pixels: toFloat32(array.data)
-  };
+  return { internalFormat: GL.R32F, format: GL.RED, type: GL.FLOAT, sampler: 'float', channels: 1, convert: dtype !== 'float32', bytesPerTexel: 4 };
+}
+
+/** `textureLayoutFor` with the pixels of a 2D plane ((rows, cols) or (rows, cols, 3|4)). */
+export function textureFormatFor(array: NDArray, rgb: boolean): TextureFormat {
+  const { convert, bytesPerTexel, ...layout } = textureLayoutFor(array.dtype, rgb ? array.shape[2] : 1);
+  void bytesPerTexel;
+  return { ...layout, pixels: convert ? toFloat32(array.data) : array.data };
 }
 
 /** Splits rows × cols into tiles no larger than `tile` on a side (GPUs cap texture sizes). */

@@ -61,8 +61,9 @@ export class CanvasView extends Widget {
     host.setAttribute('aria-label', 'SegLab image canvas: drag to pan, wheel or +/- to zoom, Home to reset');
     this.canvas.className = 'jp-SegLab-canvas';
     host.appendChild(this.canvas);
-    // Benchmark hook (bench/render.js reads main-thread render times from the page).
+    // Benchmark hooks (bench/render.js reads main-thread render times and GPU tile memory).
     Object.defineProperty(host, 'seglabFrameTimes', { value: this.frameTimes });
+    Object.defineProperty(host, 'seglabTileCache', { get: () => this.renderer?.tileCacheStats ?? null });
     this.overlayNode.className = 'jp-SegLab-overlay';
     this.overlayNode.hidden = true;
 
@@ -136,7 +137,7 @@ export class CanvasView extends Widget {
    * device pixels, rows top to bottom (napari's `screenshot(canvas_only=True)`).
    */
   screenshot(): ImageData {
-    this.renderNow();
+    this.renderNow(Infinity); // every tile at the wanted level, however long the uploads take
     const out = document.createElement('canvas');
     out.width = this.canvas.width;
     out.height = this.canvas.height;
@@ -158,17 +159,20 @@ export class CanvasView extends Widget {
     });
   }
 
-  private renderNow(): void {
+  private renderNow(uploadBudgetMs?: number): void {
     const size = this.canvasSize();
     if (this.isDisposed || size.width === 0 || size.height === 0) return;
     const t0 = performance.now();
+    let pending = false;
     try {
       const dpr = window.devicePixelRatio || 1;
-      this.renderer?.render(this.model, size, dpr);
+      pending = this.renderer?.render(this.model, size, dpr, { uploadBudgetMs }) ?? false;
       this.vectors?.render(this.model, size, dpr);
     } catch (err) {
       this.options.showMessage(`rendering failed: ${(err as Error).message ?? err}`, true);
     }
+    // Tiles left for later frames (a coarser level shows meanwhile): keep drawing until done.
+    if (pending) this.scheduleRender();
     this.frameTimes.push(performance.now() - t0);
     if (this.frameTimes.length > 1000) this.frameTimes.splice(0, this.frameTimes.length - 1000);
   }

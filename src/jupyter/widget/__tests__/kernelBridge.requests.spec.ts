@@ -55,6 +55,8 @@ describe('KernelBridge: data-request', () => {
   ];
   const roundTrips: [string, Msg, ArrayBufferView][] = [
     ['a 4D float image', imageLayer({ dtype: 'float32', shape: [2, 3, 4, 5], scale: [1, 2, 0.5, 0.5], translate: [0, 0, 3, -3], colormap: 'magma', contrast_limits: [-1, 2], gamma: 0.5, interpolation: 'linear', opacity: 0.5, blending: 'additive', visible: false }), pattern(2 * 3 * 4 * 5 * 4, 4)],
+    // level 0 (40, 50) + level 1 (20, 25) + level 2 (10, 12): 4000 + 1000 + 240 bytes of uint16
+    ['a multiscale image', imageLayer({ multiscale_shapes: [[20, 25], [10, 12]] }), pattern(4000 + 1000 + 240, 8)],
     ['an RGBA image', imageLayer({ dtype: 'uint8', shape: [3, 4, 4], rgb: true, contrast_limits: [0, 255] }), pattern(48, 5)],
     ['a 3D-only blending', imageLayer({ blending: 'minimum' }), pattern(4000, 6)],
     ...labelCases.map(([dtype, values]): [string, Msg, ArrayBufferView] => [`${dtype} labels`, labelsLayer({ dtype, shape: [2, 3], selected_label: 5, mode: 'paint' }), values]),
@@ -82,6 +84,20 @@ describe('KernelBridge: data-request', () => {
     const reply = replyFor(sent, 'R');
     expect([reply.header.nbytes, reply.header.n_chunks]).toEqual([0, 0]);
     expect(reply.layer).toEqual(layer);
+  });
+
+  it('builds a multiscale image layer with each level read from its part of the payload', () => {
+    const { viewer, bridge } = setup();
+    const levels = [Uint16Array.from({ length: 40 * 50 }, (_, i) => i), Uint16Array.from({ length: 20 * 25 }, (_, i) => 9000 + i)];
+    const payload = new Uint8Array(levels[0].byteLength + levels[1].byteLength);
+    payload.set(new Uint8Array(levels[0].buffer), 0);
+    payload.set(new Uint8Array(levels[1].buffer), levels[0].byteLength);
+    sendLayer(bridge, imageLayer({ multiscale_shapes: [[20, 25]] }), payload, 'TM');
+    const layer = viewer.layers[0] as unknown as { multiscale: boolean; levels: NDArray[] };
+    expect(layer.multiscale).toBe(true);
+    expect(layer.levels.map(l => l.shape)).toEqual([[40, 50], [20, 25]]);
+    expect(Array.from(layer.levels[1].data as Uint16Array)).toEqual(Array.from(levels[1]));
+    expect(Array.from(layer.levels[0].data as Uint16Array)).toEqual(Array.from(levels[0]));
   });
 
   it('answers a data-request for an unknown layer with an error carrying the request_id', () => {
