@@ -111,12 +111,17 @@ export class Dims {
 
   /** Moves one axis to the slice that contains world coordinate `world` (clamped). */
   setPoint(axis: number, world: number): void {
+    this.setCurrentStep(axis, this.stepAt(axis, world));
+  }
+
+  /** The slice index of axis `axis` that contains world coordinate `world`, clamped into range. */
+  stepAt(axis: number, world: number): number {
     this.checkAxis(axis);
     if (!Number.isFinite(world)) {
       throw new RangeError(`expected a finite world coordinate for axis ${axis}, got ${world}`);
     }
     const [min, , step] = this._range[axis];
-    this.setCurrentStep(axis, Math.floor((world - min) / step + STEP_EPSILON));
+    return this.clampStep(axis, Math.floor((world - min) / step + STEP_EPSILON));
   }
 
   /** Axis permutation; the last two entries are displayed (rows, columns). */

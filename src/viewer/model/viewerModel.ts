@@ -6,6 +6,7 @@ import { DimRange, Dims } from './dims';
 import { UndoHistory } from './history';
 import { ImageLayer, Interpolation, takeChannel } from './imageLayer';
 import { Blending, Layer, LayerChange, LayerValidationError } from './layerBase';
+import { ScaleBar } from './scaleBar';
 
 export interface AddImageOptions {
   id?: string;
@@ -77,6 +78,7 @@ const sameValues = (a: readonly number[], b: readonly number[]) => a.length === 
  */
 export class ViewerModel {
   readonly camera = new Camera();
+  readonly scaleBar = new ScaleBar();
   readonly dims = new Dims();
   readonly history = new UndoHistory();
   private readonly _layers: Layer[] = [];
@@ -253,11 +255,16 @@ export class ViewerModel {
 
   /** World bounding box of the displayed axes over all layers, used to reset the view. */
   get extent(): DisplayedExtent | null {
+    return this.extentIn(this.dims);
+  }
+
+  /** The same box for the axes another plane view (`dims` linked to this one's) displays. */
+  extentIn(dims: Dims): DisplayedExtent | null {
     if (this._layers.length === 0) {
       return null;
     }
-    const range = this.dims.range;
-    const [row, col] = this.dims.displayed;
+    const range = dims.range;
+    const [row, col] = dims.displayed;
     return { top: range[row][0], left: range[col][0], rows: range[row][1] - range[row][0], cols: range[col][1] - range[col][0] };
   }
 
@@ -265,13 +272,14 @@ export class ViewerModel {
    * Where the dims cut a raster layer: its integer index on every sliced axis (0 on the
    * displayed ones) and its displayed axes. Null when the layer has nothing to show: the
    * current slice lies outside it, or a displayed world axis is one the layer lacks.
-   * O(ndim): no pixel is touched.
+   * O(ndim): no pixel is touched. `dims`: another plane of the same world (an orthogonal
+   * view's dims, linked to these), by default the viewer's own.
    */
-  sliceOf(layer: Layer): LayerSlice | null {
-    const offset = this.dims.ndim - layer.ndim;
-    const [row, col] = this.dims.displayed.map(axis => axis - offset);
+  sliceOf(layer: Layer, dims: Dims = this.dims): LayerSlice | null {
+    const offset = dims.ndim - layer.ndim;
+    const [row, col] = dims.displayed.map(axis => axis - offset);
     if (offset < 0 || row < 0 || col < 0) return null;
-    const data = layer.worldToData(this.dims.point.slice(offset));
+    const data = layer.worldToData(dims.point.slice(offset));
     const extent = this.measuredOf(layer).data;
     const step = new Array<number>(layer.ndim).fill(0);
     for (let a = 0; a < layer.ndim; a++) {
@@ -285,10 +293,10 @@ export class ViewerModel {
 
   /**
    * The layer's integer index under a world point of the displayed plane (what the camera
-   * gives for the cursor) at the current slice, or null outside the layer.
+   * gives for the cursor) at the current slice, or null outside the layer; `dims` as in sliceOf.
    */
-  layerIndexAt(layer: Layer, world: DataPoint): number[] | null {
-    const slice = this.sliceOf(layer);
+  layerIndexAt(layer: Layer, world: DataPoint, dims: Dims = this.dims): number[] | null {
+    const slice = this.sliceOf(layer, dims);
     if (!slice) return null;
     const [row, col] = slice.displayed;
     const { scale, translate, data: extent } = this.measuredOf(layer);

@@ -4,6 +4,7 @@ import { labelHalves } from '../../core/labels/labelColors';
 import { ImageLayer } from '../model/imageLayer';
 import { LabelsLayer } from '../model/labelsLayer';
 import { Blending } from '../model/layerBase';
+import { PlaneView } from '../model/orthoViews';
 import { ViewerModel } from '../model/viewerModel';
 import { labelsFragmentShader, LabelsTextureFormat } from './labelsShader';
 import { ImageTiles, TileCacheStats, UPLOAD_BUDGET_MS } from './imageTiles';
@@ -42,6 +43,8 @@ export class RendererError extends Error {}
 export interface RenderOptions {
   /** Main-thread ms a frame may spend uploading image tiles; Infinity for a complete frame (screenshots). */
   uploadBudgetMs?: number;
+  /** Which plane and camera to draw (an orthogonal view); the model's own by default. */
+  view?: PlaneView;
 }
 
 /**
@@ -103,7 +106,8 @@ export class ImageRenderer {
     const budget = options.uploadBudgetMs ?? UPLOAD_BUDGET_MS;
     let uploads = 0;
     let pending = false;
-    const { center, zoom } = model.camera;
+    const plane = options.view ?? model;
+    const { center, zoom } = plane.camera;
     // The world rectangle on screen, for skipping tiles outside it (scales are positive).
     const halfW = size.width / 2 / zoom;
     const halfH = size.height / 2 / zoom;
@@ -112,7 +116,7 @@ export class ImageRenderer {
       if (!layer.visible || !(layer instanceof ImageLayer || layer instanceof LabelsLayer)) {
         continue; // points and shapes are drawn by the vector overlay
       }
-      const slice = model.sliceOf(layer);
+      const slice = model.sliceOf(layer, plane.dims);
       if (!slice) {
         continue; // the current slice lies outside this layer
       }

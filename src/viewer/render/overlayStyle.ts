@@ -50,3 +50,23 @@ export function drawHandles(ctx: Painter, plane: readonly Point2[], view: Pick<L
   ctx.stroke();
   ctx.globalAlpha = alpha;
 }
+
+/** Colour of the orthogonal views' linked cursor (yellow, as ImageJ's orthogonal views). */
+export const CROSSHAIR = 'rgb(255, 220, 0)';
+
+/**
+ * The linked cursor of orthogonal views: a full-width and full-height line through `at`
+ * (CSS px), dashed over a dark halo so it reads on bright and dark images and never hides
+ * the pixel under it completely.
+ */
+export function paintCrosshair(ctx: Painter, at: { x: number; y: number }, size: { width: number; height: number }): void {
+  // Centred on device pixels so a 1 px line stays sharp.
+  const x = Math.round(at.x) + 0.5;
+  const y = Math.round(at.y) + 0.5;
+  ctx.beginPath();
+  ctx.moveTo(x, 0);
+  ctx.lineTo(x, size.height);
+  ctx.moveTo(0, y);
+  ctx.lineTo(size.width, y);
+  strokeHighlight(ctx, true, CROSSHAIR);
+}

@@ -1,12 +1,13 @@
 import { IDisposable } from '@lumino/disposable';
-import { CanvasSize } from '../model/camera';
+import { CanvasSize, DataPoint } from '../model/camera';
 import { Layer, LayerChange } from '../model/layerBase';
+import { PlaneView } from '../model/orthoViews';
 import { PointsLayer } from '../model/pointsLayer';
 import { ShapesLayer } from '../model/shapesLayer';
 import { ViewerModel } from '../model/viewerModel';
 import { LayerView, layerView } from '../tools/coordinates';
 import { OverlayDraft, paintDraft } from './overlayDraft';
-import { strokeHighlight } from './overlayStyle';
+import { paintCrosshair, strokeHighlight } from './overlayStyle';
 import { cssColor, PointsProjection, PointsSnapshot, snapshotPoints } from './pointsProjection';
 import { PixelBox, PointsRaster } from './pointsRaster';
 import { paintShapes, ShapesSnapshot, snapshotShapes } from './shapesPainter';
@@ -28,6 +29,11 @@ export interface VectorOverlayOptions {
   pointsStrategy?: 'auto' | 'path' | 'raster';
   /** Makes the scratch canvas the rasteriser uploads into; default document.createElement. */
   createCanvas?: () => HTMLCanvasElement;
+}
+
+export interface OverlayFrameOptions {
+  view?: PlaneView;
+  cursor?: DataPoint | null;
 }
 
 interface LayerCache {
@@ -97,8 +103,12 @@ export class VectorOverlay implements IDisposable {
     this.draft = draft;
   }
 
-  /** Draws one frame. `size` in CSS pixels; the backing store is `size * devicePixelRatio`. */
-  render(model: ViewerModel, size: CanvasSize, devicePixelRatio: number): void {
+  /**
+   * Draws one frame. `size` in CSS pixels; the backing store is `size * devicePixelRatio`.
+   * `options.view`: the plane and camera to draw (an orthogonal view), the model's by default;
+   * `options.cursor`: a linked cursor to mark with a crosshair, in that plane's world coordinates.
+   */
+  render(model: ViewerModel, size: CanvasSize, devicePixelRatio: number, options: OverlayFrameOptions = {}): void {
     if (this._isDisposed) return;
     this.observe(model);
     const dpr = devicePixelRatio > 0 ? devicePixelRatio : 1;
@@ -116,11 +126,12 @@ export class VectorOverlay implements IDisposable {
     // Everything below is in CSS pixels, as the camera and the tools measure.
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const live = new Set<string>();
+    const plane = options.view ?? model;
     for (const layer of model.layers) {
       live.add(layer.id);
       if (!layer.visible || !(layer instanceof PointsLayer || layer instanceof ShapesLayer)) continue;
       // Points and vertices at integer coordinates sit on pixel centres, as in napari.
-      const view = layerView(layer, model.camera, model.dims, size, { pixelCentres: true });
+      const view = layerView(layer, plane.camera, plane.dims, size, { pixelCentres: true });
       if (!view) continue;
       ctx.globalAlpha = layer.opacity;
       if (layer instanceof PointsLayer) this.drawPoints(layer, view, size);
@@ -129,6 +140,7 @@ export class VectorOverlay implements IDisposable {
     ctx.globalAlpha = 1;
     for (const id of this.caches.keys()) if (!live.has(id)) this.caches.delete(id);
     if (this.draft) paintDraft(ctx, this.draft, model, size);
+    if (options.cursor) paintCrosshair(ctx, plane.camera.dataToScreen(options.cursor, size), size);
   }
 
   /** The last frame's pixels (device pixels, straight RGBA), for screenshots; see screenshot.ts. */

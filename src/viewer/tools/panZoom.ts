@@ -1,6 +1,5 @@
 import { IDisposable } from '@lumino/disposable';
-import { CanvasSize, ScreenPoint } from '../model/camera';
-import { ViewerModel } from '../model/viewerModel';
+import { Camera, CanvasSize, ScreenPoint } from '../model/camera';
 
 export interface PanZoomOptions {
   /** Zoom factor per 100 px of wheel movement (napari-like feel). */
@@ -22,7 +21,8 @@ export class PanZoomTool implements IDisposable {
 
   constructor(
     private readonly element: HTMLElement,
-    private readonly model: ViewerModel,
+    /** The view whose camera moves: the viewer model, or one orthogonal plane. */
+    private readonly model: { readonly camera: Camera },
     private readonly size: () => CanvasSize,
     private readonly resetView: () => void,
     private readonly options: () => PanZoomOptions = () => DEFAULT_PAN_ZOOM

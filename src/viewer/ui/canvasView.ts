@@ -2,18 +2,21 @@ import { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import { CanvasSize } from '../model/camera';
+import { OrthoPlane, OrthoViews, PlaneView } from '../model/orthoViews';
 import { ImageLayer } from '../model/imageLayer';
 import { LabelsLayer } from '../model/labelsLayer';
 import { ViewerModel } from '../model/viewerModel';
 import { ImageRenderer } from '../render/imageRenderer';
 import { OverlayDraft } from '../render/overlayDraft';
 import { VectorOverlay } from '../render/vectorOverlay';
+import { CursorTool } from '../tools/cursorTool';
 import { FileDropTool } from '../tools/fileDrop';
 import { LabelsTool } from '../tools/labelsTool';
 import { DEFAULT_PAN_ZOOM, PanZoomOptions, PanZoomTool } from '../tools/panZoom';
 import { PointsTool } from '../tools/pointsTool';
 import { ShapesTool } from '../tools/shapesTool';
 import { ToolContext } from '../tools/toolBase';
+import { ScaleBarView } from './scaleBar';
 
 export interface CanvasViewOptions {
   panZoom?: () => PanZoomOptions;
@@ -21,6 +24,12 @@ export interface CanvasViewOptions {
   showMessage(text: string, isError: boolean): void;
   /** Called with the status line text for the pointer position ('' when it leaves). */
   setCursorText(text: string): void;
+  /**
+   * Makes this canvas one plane of orthogonal views: it shows that plane through its own
+   * camera, navigates and moves the linked cursor, but has no editing tools (those act on the
+   * main view). Left out: the model's own plane, with every tool.
+   */
+  ortho?: { views: OrthoViews; plane: OrthoPlane };
 }
 
 export function formatValue(v: number | bigint): string {
@@ -39,6 +48,7 @@ export function formatValue(v: number | bigint): string {
 export class CanvasView extends Widget {
   readonly canvas = document.createElement('canvas');
   private readonly overlayNode = document.createElement('div');
+  private readonly scaleBarView: ScaleBarView;
   private renderer: ImageRenderer | null = null;
   private vectors: VectorOverlay | null = null;
   private readonly tools: IDisposable[] = [];
@@ -46,6 +56,12 @@ export class CanvasView extends Widget {
   private viewFitted = false;
   private readonly resizeObserver: ResizeObserver;
   private lastPointer: { x: number; y: number } | null = null;
+  /** What this canvas shows: the model's plane and camera, or an orthogonal plane's. */
+  readonly plane: PlaneView;
+  /** While orthogonal views are on, the linked cursor they share (drawn as a crosshair). */
+  private linked: OrthoViews | null = null;
+  /** An orthogonal plane's axis names ("z × x"), so users know which cut they look at. */
+  private readonly planeLabel = document.createElement('div');
   /** Frame times (ms of main-thread render work), read by benchmarks through the DOM node. */
   readonly frameTimes: number[] = [];
 
@@ -54,6 +70,8 @@ export class CanvasView extends Widget {
     private readonly options: CanvasViewOptions
   ) {
     super();
+    this.plane = options.ortho ? options.ortho.views.view(options.ortho.plane) : model;
+    this.linked = options.ortho?.views ?? null;
     this.addClass('jp-SegLab-canvasHost');
     const host = this.node;
     host.tabIndex = 0; // keyboard navigation needs focus
@@ -77,22 +95,37 @@ export class CanvasView extends Widget {
       this.vectors = new VectorOverlay();
       host.appendChild(this.vectors.canvas);
       const render = () => this.scheduleRender();
-      // Editing tools first: their capture-phase listeners see events before pan/zoom.
-      this.tools.push(new LabelsTool(host, model, context, render));
-      this.tools.push(new PointsTool(host, model, context, render));
-      this.tools.push(new ShapesTool(host, model, context, render));
-      this.tools.push(new PanZoomTool(host, model, () => this.canvasSize(), () => this.resetView(), options.panZoom ?? (() => DEFAULT_PAN_ZOOM)));
+      if (options.ortho) {
+        this.tools.push(new CursorTool(host, options.ortho.views, this.plane, () => this.canvasSize()));
+      } else {
+        // Editing tools first: their capture-phase listeners see events before pan/zoom.
+        this.tools.push(new LabelsTool(host, model, context, render));
+        this.tools.push(new PointsTool(host, model, context, render));
+        this.tools.push(new ShapesTool(host, model, context, render));
+      }
+      this.tools.push(new PanZoomTool(host, this.plane, () => this.canvasSize(), () => this.resetView(), options.panZoom ?? (() => DEFAULT_PAN_ZOOM)));
     } catch (err) {
       options.showMessage(String((err as Error).message ?? err), true);
     }
-    this.tools.push(new FileDropTool(host, model, options.showMessage));
+    if (!options.ortho) this.tools.push(new FileDropTool(host, model, options.showMessage));
     host.appendChild(this.overlayNode);
+    this.scaleBarView = new ScaleBarView(model.scaleBar);
+    host.appendChild(this.scaleBarView.node);
+    model.scaleBar.changed.connect(this.scheduleRender, this);
 
     model.layersChanged.connect(this.onLayersChanged, this);
     model.layerChanged.connect(this.scheduleRender, this);
-    model.camera.changed.connect(this.onViewChanged, this);
-    model.dims.stepChanged.connect(this.onViewChanged, this);
-    model.dims.orderChanged.connect(this.onViewChanged, this);
+    this.plane.camera.changed.connect(this.onViewChanged, this);
+    this.plane.dims.stepChanged.connect(this.onViewChanged, this);
+    this.plane.dims.orderChanged.connect(this.onViewChanged, this);
+    // An orthogonal plane whose axes changed (transpose, a new depth axis) shows a new box.
+    if (options.ortho) {
+      this.planeLabel.className = 'jp-SegLab-planeLabel';
+      host.appendChild(this.planeLabel);
+      this.updatePlaneLabel();
+      options.ortho.views.changed.connect(this.onPlaneAxesChanged, this);
+      this.plane.dims.axisLabelsChanged.connect(this.updatePlaneLabel, this);
+    }
     host.addEventListener('pointermove', this.onPointerMove);
     host.addEventListener('pointerleave', this.onPointerLeave);
     this.resizeObserver = new ResizeObserver(() => {
@@ -109,6 +142,7 @@ export class CanvasView extends Widget {
     for (const tool of this.tools) tool.dispose();
     this.renderer?.dispose();
     this.vectors?.dispose();
+    this.scaleBarView.dispose();
     Signal.clearData(this); // the model's signals connected to this view
     this.node.removeEventListener('pointermove', this.onPointerMove);
     this.node.removeEventListener('pointerleave', this.onPointerLeave);
@@ -117,12 +151,19 @@ export class CanvasView extends Widget {
 
   /** Fits all layers into the canvas (napari's "reset view"). */
   resetView(): void {
-    const extent = this.model.extent;
+    const extent = this.model.extentIn(this.plane.dims);
     const size = this.canvasSize();
     if (extent && size.width > 0 && size.height > 0) {
-      this.model.camera.fitExtent(extent, size);
+      this.plane.camera.fitExtent(extent, size);
       this.viewFitted = true;
     }
+  }
+
+  /** Shows the linked cursor of orthogonal views over this (main) canvas; null hides it. */
+  setLinkedCursor(views: OrthoViews | null): void {
+    if (this.options.ortho) return; // an orthogonal plane always shows its own
+    this.linked = views;
+    this.scheduleRender();
   }
 
   /** Text over the canvas for errors that leave nothing to look at, and hints. '' hides it. */
@@ -166,8 +207,11 @@ export class CanvasView extends Widget {
     let pending = false;
     try {
       const dpr = window.devicePixelRatio || 1;
-      pending = this.renderer?.render(this.model, size, dpr, { uploadBudgetMs }) ?? false;
-      this.vectors?.render(this.model, size, dpr);
+      const view = this.plane;
+      pending = this.renderer?.render(this.model, size, dpr, { uploadBudgetMs, view }) ?? false;
+      const cursor = this.linked && !this.linked.isDisposed ? this.linked.cursorIn(view) : null;
+      this.vectors?.render(this.model, size, dpr, { view, cursor });
+      this.scaleBarView.update(view.camera.zoom);
     } catch (err) {
       this.options.showMessage(`rendering failed: ${(err as Error).message ?? err}`, true);
     }
@@ -180,6 +224,21 @@ export class CanvasView extends Widget {
   private onLayersChanged(): void {
     if (this.model.layers.length === 0) this.viewFitted = false;
     if (!this.viewFitted) this.resetView();
+    this.scheduleRender();
+  }
+
+  private updatePlaneLabel(): void {
+    const labels = this.plane.dims.axisLabels;
+    const [row, col] = this.plane.dims.displayed;
+    const text = `${labels[row]} × ${labels[col]}`; // textContent: labels come from the user
+    this.planeLabel.textContent = text;
+    this.node.setAttribute('aria-label', `SegLab orthogonal view ${text} (rows × columns): click to move the linked cursor, Shift+drag to scrub, drag to pan, wheel to zoom`);
+  }
+
+  private onPlaneAxesChanged(): void {
+    this.updatePlaneLabel();
+    this.viewFitted = false;
+    this.resetView();
     this.scheduleRender();
   }
 
@@ -202,12 +261,12 @@ export class CanvasView extends Widget {
   /** `[row, col]  name: value ...`, napari's status: position, then each visible layer's value. */
   private updateCursorReadout(): void {
     if (!this.lastPointer) return;
-    const p = this.model.camera.screenToData(this.lastPointer, this.canvasSize());
+    const p = this.plane.camera.screenToData(this.lastPointer, this.canvasSize());
     const parts = [`[${Math.floor(p.row)}, ${Math.floor(p.col)}]`];
     for (const layer of this.model.layers) {
       if (!layer.visible) continue;
       if (layer instanceof ImageLayer || layer instanceof LabelsLayer) {
-        const index = this.model.layerIndexAt(layer, p);
+        const index = this.model.layerIndexAt(layer, p, this.plane.dims);
         if (!index) continue;
         if (layer instanceof ImageLayer) {
           const values = layer.valueAt(index);

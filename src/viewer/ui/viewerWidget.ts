@@ -7,6 +7,7 @@ import { PointsLayer } from '../model/pointsLayer';
 import { ShapesLayer } from '../model/shapesLayer';
 import { ViewerModel } from '../model/viewerModel';
 import { PanZoomOptions } from '../tools/panZoom';
+import { CanvasGrid } from './canvasGrid';
 import { CanvasView } from './canvasView';
 import { DimsSliders } from './dimsSliders';
 import { runShortcut } from './shortcutActions';
@@ -31,7 +32,9 @@ export interface ViewerWidgetOptions {
 export class ViewerWidget extends Panel {
   readonly model: ViewerModel;
   readonly statusBar = new ViewerStatusBar();
+  /** The main (editing) canvas. */
   readonly canvasView: CanvasView;
+  private readonly canvases: CanvasGrid;
   private readonly toolbar: ViewerToolbar;
   private readonly sidePanel: ViewerSidePanel;
   private readonly dims: DimsSliders;
@@ -42,12 +45,23 @@ export class ViewerWidget extends Panel {
     this.model = model;
     this.addClass('jp-SegLab-viewer');
     const message = (text: string, isError: boolean) => this.showMessage(text, isError);
-    this.canvasView = new CanvasView(model, {
-      panZoom: options.panZoom,
-      showMessage: message,
-      setCursorText: text => this.statusBar.setCursor(text)
+    this.canvases = new CanvasGrid(
+      model,
+      { panZoom: options.panZoom, showMessage: message, setCursorText: text => this.statusBar.setCursor(text) },
+      view => {
+        // Capture phase on the canvas: after the editing tools (registered earlier, they keep
+        // Enter/Escape/Delete for their gestures), before pan/zoom's own arrow keys.
+        view.node.addEventListener('keydown', event => this.onKeyDown(event, options.shortcuts), true);
+        view.node.addEventListener('pointerdown', () => view.node.focus());
+      }
+    );
+    this.canvasView = this.canvases.main;
+    this.canvases.orthoChanged.connect((_, on) => this.toolbar.setOrthoViews(on));
+    this.toolbar = new ViewerToolbar(model, {
+      onScreenshot: () => this.downloadScreenshot(),
+      onToggleOrthoViews: () => this.toggleOrthoViews(),
+      shortcuts: options.shortcuts
     });
-    this.toolbar = new ViewerToolbar(model, { onScreenshot: () => this.downloadScreenshot(), shortcuts: options.shortcuts });
     this.sidePanel = new ViewerSidePanel(model, {
       onNewLabels: source => this.addEmptyLayer('labels', source),
       onNewPoints: source => this.addEmptyLayer('points', source),
@@ -59,24 +73,34 @@ export class ViewerWidget extends Panel {
     const body = new Panel();
     body.addClass('jp-SegLab-body');
     body.addWidget(this.sidePanel);
-    body.addWidget(this.canvasView);
+    body.addWidget(this.canvases);
     this.addWidget(this.toolbar);
     this.addWidget(body);
     this.addWidget(this.dims);
     this.addWidget(this.statusBar);
 
-    // Capture phase on the canvas: after the editing tools (registered earlier, they keep
-    // Enter/Escape/Delete for their gestures), before pan/zoom's own arrow keys.
-    this.canvasView.node.addEventListener('keydown', event => this.onKeyDown(event, options.shortcuts), true);
-    this.canvasView.node.addEventListener('pointerdown', () => this.canvasView.node.focus());
     void probeComputeBackend().then(info => {
       if (!this.isDisposed) this.statusBar.setBackend(describeBackend(info), JSON.stringify(info, null, 1));
     });
   }
 
-  /** Fits all layers into the canvas (napari's "reset view"). */
+  /** Fits all layers into the canvas (napari's "reset view"), in every plane shown. */
   resetView(): void {
     this.canvasView.resetView();
+    for (const pane of this.canvases.orthoPanes) pane.resetView();
+  }
+
+  /** Whether the orthogonal views (XZ, YZ beside the main view) are shown. */
+  get orthoViews(): boolean {
+    return this.canvases.orthoActive;
+  }
+
+  set orthoViews(on: boolean) {
+    this.canvases.setOrtho(on);
+  }
+
+  toggleOrthoViews(): void {
+    this.orthoViews = !this.orthoViews;
   }
 
   /** Shows a message (or an error) in the status line. */
@@ -120,6 +144,7 @@ export class ViewerWidget extends Panel {
     const action = matchShortcut(event, this.model.activeLayer?.kind ?? null, shortcuts?.() ?? {});
     const handled = runShortcut(this.model, action, {
       resetView: () => this.resetView(),
+      toggleOrthoViews: () => this.toggleOrthoViews(),
       sliderAxis: () => this.sliderAxis,
       setSliderAxis: axis => (this.sliderAxis = axis),
       showMessage: (text, isError) => this.showMessage(text, isError)
