@@ -18,6 +18,7 @@ from ._frontend import (
 )
 from .arrays import LABEL_DTYPES, RGB_DTYPES, SUPPORTED_DTYPES
 from .multiscale import MAX_LEVELS, check_level_shapes
+from .scale_bar import check_fields as _scale_bar_fields
 
 _ITEMSIZE = {"bool": 1, "uint8": 1, "int8": 1, "uint16": 2, "int16": 2, "uint32": 4,
              "int32": 4, "float32": 4, "float64": 8, "uint64": 8, "int64": 8}
@@ -302,3 +303,11 @@ def check_dims(msg: Mapping[str, Any]) -> None:
         check_int(step, f"current_step[{i}]")
     for i, label in enumerate(check_list(msg.get("axis_labels"), "axis_labels", length=ndim)):
         check_str(label, f"axis_labels[{i}]", MAX_STRING_LENGTH)
+
+
+def check_scale_bar(msg: Mapping[str, Any]) -> None:
+    """The fields of a ``scale-bar`` message (``visible``, ``unit``, ``position``)."""
+    try:
+        _scale_bar_fields(msg)
+    except ValueError as exc:
+        raise ProtocolError(str(exc)) from None

@@ -15,7 +15,7 @@ from ._frontend import (
 )
 from .descriptors import (
     ProtocolError, check_bool, check_descriptor, check_dims, check_int, check_list, check_props,
-    check_str, payload_nbytes,
+    check_scale_bar, check_str, payload_nbytes,
 )
 from .transfer import TransferError, _is_int, check_header
 
@@ -54,6 +54,11 @@ def data_request(request_id: str, layer_id: str) -> Dict[str, Any]:
 def dims(ndim: int, current_step: Sequence[int], axis_labels: Sequence[str]) -> Dict[str, Any]:
     """The slider state."""
     return _msg("dims", ndim=ndim, current_step=list(current_step), axis_labels=list(axis_labels))
+
+
+def scale_bar(visible: bool, unit: Optional[str], position: str) -> Dict[str, Any]:
+    """The scale bar state (``viewer.scale_bar``)."""
+    return _msg("scale-bar", visible=visible, unit=unit, position=position)
 
 
 def screenshot_request(request_id: str) -> Dict[str, Any]:
@@ -133,6 +138,7 @@ _FIELDS = {
     "layer-update": _layer_update,
     "data-reply": _data_reply,
     "dims": check_dims,
+    "scale-bar": check_scale_bar,
     "screenshot-reply": _screenshot_reply,
     "error": _error,
     "chunk": lambda c: (check_str(c.get("transfer_id"), "transfer_id"),
@@ -178,6 +184,6 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 __all__: List[str] = [
     "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
-    "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
+    "scale_bar", "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
     "payload_nbytes", "check_json_size",
 ]

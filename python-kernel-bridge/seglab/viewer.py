@@ -17,6 +17,7 @@ from ._frontend import DEFAULT_CHUNK_BYTES, MODULE_NAME, MODULE_VERSION, PROTOCO
 from .arrays import DEFAULT_MAX_BYTES, as_bytes_view
 from .dims import Dims
 from .layers import ImageLayer, LabelsLayer, Layer, LayerList, PointsLayer, ShapesLayer, unique_name
+from .scale_bar import ScaleBar
 from .transfer import split_chunks_of_parts, transfer_header
 
 
@@ -46,6 +47,7 @@ class Viewer(CommBridge, DOMWidget):
         # Handlers run on a subshell thread on ipykernel 7 (see _blocking).
         self._lock = threading.RLock()
         self._dims = Dims(self)
+        self._scale_bar = ScaleBar(self)
         self._init_bridge()
 
     # -- public API -------------------------------------------------------------
@@ -59,6 +61,11 @@ class Viewer(CommBridge, DOMWidget):
     def dims(self) -> Dims:
         """Slider state: ``current_step``, ``axis_labels``, ``ndim``, ``range``."""
         return self._dims
+
+    @property
+    def scale_bar(self) -> ScaleBar:
+        """napari's scale bar: ``visible``, ``unit`` (e.g. ``"um"``; world units are the layers' ``scale``), ``position``."""
+        return self._scale_bar
 
     def add_image(self, data: Any, *, name: Union[str, Sequence[str], None] = None,
                   channel_axis: Optional[int] = None, rgb: Optional[bool] = None,
@@ -190,6 +197,20 @@ class Viewer(CommBridge, DOMWidget):
 
     def _send_dims(self) -> None:
         self.send(protocol.dims(**self._dims.message_fields()))
+
+    def _send_scale_bar(self) -> None:
+        self.send(protocol.scale_bar(**self._scale_bar.message_fields()))
+
+    # -- receiving (the rest is in _bridge.CommBridge) -----------------------------
+
+    def _on_hello(self, msg: Dict[str, Any], buffers: List[Any]) -> None:
+        super()._on_hello(msg, buffers)
+        # A fresh frontend starts with napari's defaults: only a changed scale bar needs sending.
+        if not self._scale_bar.is_default:
+            self._send_scale_bar()
+
+    def _on_scale_bar(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
+        self._scale_bar._apply_remote(msg)
 
     def _data_replaced(self, layer: Layer) -> None:
         if layer in self._layer_list:

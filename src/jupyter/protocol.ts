@@ -54,6 +54,7 @@ export type {
   PerItem,
   PointsDescriptor,
   PropertyColumn,
+  ScaleBarFields,
   ShapesDescriptor,
   ShapeType
 } from './protocolTypes';
@@ -69,7 +70,8 @@ export {
   validateDims,
   validateKernelMessage,
   validateLayerDescriptor,
-  validateLayerProps
+  validateLayerProps,
+  validateScaleBar
 } from './protocolValidate';
 export {
   chunkMessage,
@@ -79,5 +81,6 @@ export {
   helloMessage,
   layerReadyMessage,
   layerUpdateMessage,
+  scaleBarMessage,
   screenshotReplyMessage
 } from './protocolBuild';

@@ -1,8 +1,8 @@
 /** Checked builders of the frontend -> kernel messages. */
 import type { TransferHeader } from '../core/transfer';
 import { Obj, requireBool, requireInt, requireString, requireTransfer } from './protocolChecks';
-import { DimsState, DisplayFields, FrontendMessage, LayerDescriptor, MAX_MESSAGE_LENGTH, MAX_SCREENSHOT_SIDE } from './protocolTypes';
-import { payloadBytes, validateDims, validateLayerDescriptor, validateLayerProps } from './protocolValidate';
+import { DimsState, DisplayFields, FrontendMessage, LayerDescriptor, MAX_MESSAGE_LENGTH, MAX_SCREENSHOT_SIDE, ScaleBarFields } from './protocolTypes';
+import { payloadBytes, validateDims, validateLayerDescriptor, validateLayerProps, validateScaleBar } from './protocolValidate';
 
 // -- frontend -> kernel: checked builders ---------------------------------------------------------
 
@@ -52,6 +52,11 @@ export function dataReplyMessage(requestId: string, layer: LayerDescriptor, tran
 
 export function dimsMessage(dims: DimsState): FrontendMessage {
   return { v: 2, type: 'dims', ...validateDims(dims as unknown as Obj) };
+}
+
+/** The frontend's scale bar state (napari's `viewer.scale_bar`), for the kernel's `viewer.scale_bar`. */
+export function scaleBarMessage(state: ScaleBarFields): FrontendMessage {
+  return { v: 2, type: 'scale-bar', ...validateScaleBar(state as unknown as Obj) };
 }
 
 /** The header of a `screenshot-reply` for an RGBA canvas of `height` x `width`. */

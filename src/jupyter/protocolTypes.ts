@@ -2,6 +2,7 @@
 import type { ColormapName } from '../core/colormaps';
 import type { DType } from '../core/dtypes';
 import type { TransferHeader } from '../core/transfer';
+import type { ScaleBarState } from '../viewer/model/scaleBar';
 
 export const PROTOCOL_VERSION = 2;
 /** The largest payload of one layer or screenshot (ArrayBuffers above ~2 GiB are unreliable). */
@@ -134,6 +135,9 @@ export interface DimsState {
   axis_labels: string[];
 }
 
+/** The `scale-bar` message's fields (napari's `viewer.scale_bar`), the same both ways. */
+export type ScaleBarFields = ScaleBarState;
+
 type V = { v: 2 };
 export type KernelMessage = V &
   (
@@ -143,6 +147,7 @@ export type KernelMessage = V &
     | { type: 'layer-remove'; layer_id: string }
     | { type: 'data-request'; request_id: string; layer_id: string }
     | ({ type: 'dims' } & DimsState)
+    | ({ type: 'scale-bar' } & ScaleBarFields)
     | { type: 'screenshot-request'; request_id: string }
     | { type: 'open-panel'; title?: string | null }
     | { type: 'error'; message: string; request_id?: string }
@@ -155,6 +160,7 @@ export type FrontendMessage = V &
     | { type: 'layer-update'; layer_id: string; revision: number; data_changed: boolean; props?: Partial<DisplayFields> }
     | { type: 'data-reply'; request_id: string; layer: LayerDescriptor; transfer: TransferHeader }
     | ({ type: 'dims' } & DimsState)
+    | ({ type: 'scale-bar' } & ScaleBarFields)
     | { type: 'screenshot-reply'; request_id: string; shape: [number, number, 4]; transfer: TransferHeader }
     | { type: 'chunk'; transfer_id: string; index: number; offset: number }
     | { type: 'error'; message: string; request_id?: string; transfer_id?: string }

@@ -2,6 +2,7 @@
 import { COLORMAP_NAMES } from '../core/colormaps';
 import { bytesPerElement, DType, DTYPES } from '../core/dtypes';
 import { checkPyramid, PyramidError } from '../core/pyramid';
+import { checkPosition, checkUnit, checkVisible, ScaleBarError } from '../viewer/model/scaleBar';
 import {
   fail,
   Obj,
@@ -44,6 +45,7 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   RGB_DTYPES,
+  ScaleBarFields,
   SHAPE_TYPES,
   SHAPE_VERTICES
 } from './protocolTypes';
@@ -267,6 +269,16 @@ export function validateDims(msg: Obj): DimsState {
   return { ndim, current_step: steps as number[], axis_labels: labels as string[] };
 }
 
+/** The fields of a `scale-bar` message, checked by the model's own rules (the same as seglab/scale_bar.py's). */
+export function validateScaleBar(msg: Obj): ScaleBarFields {
+  try {
+    return { visible: checkVisible(msg.visible), unit: checkUnit(msg.unit), position: checkPosition(msg.position) };
+  } catch (err) {
+    if (err instanceof ScaleBarError) throw new ProtocolError(err.message);
+    throw err;
+  }
+}
+
 // -- kernel -> frontend --------------------------------------------------------------------------
 
 const KERNEL_TYPES = [
@@ -276,6 +288,7 @@ const KERNEL_TYPES = [
   'layer-remove',
   'data-request',
   'dims',
+  'scale-bar',
   'screenshot-request',
   'open-panel',
   'error'
@@ -320,6 +333,9 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
       break;
     case 'dims':
       validateDims(msg);
+      break;
+    case 'scale-bar':
+      validateScaleBar(msg);
       break;
     case 'screenshot-request':
       requireString(msg.request_id, 'request_id');

@@ -92,23 +92,27 @@ function cellOutput(page, index) {
 
 /**
  * Hovers the integer page pixel (x, y) at its centre and returns what the viewer's status line
- * says is there: the data pixel and each layer's value.
+ * says is there: the slice index on every axis (`index`; `row`, `col` are its last two, the
+ * displayed axes unless transposed) and each layer's value.
  */
 async function readoutAt(page, viewer, x, y) {
   await page.mouse.move(x + 0.5, y + 0.5);
   const text = (await viewer.locator('.jp-SegLab-statusCursor').textContent()) || '';
-  const m = /^\[(-?\d+), (-?\d+)\]/.exec(text);
+  const m = /^\[(-?\d+(?:, -?\d+)+)\]/.exec(text);
   if (!m) {
     // Empty when the pointer is not over the canvas (e.g. the point is scrolled out of view).
-    if (text === '') return { row: NaN, col: NaN, values: {} };
+    if (text === '') return { index: [], row: NaN, col: NaN, values: {} };
     throw new Error(`unexpected status text ${JSON.stringify(text)}`);
   }
+  // [i0, ..., row, col] in world axis order; a "(x, y unit)" part is the physical position.
+  const index = m[1].split(', ').map(Number);
   const values = {};
   for (const part of text.split('  ').slice(1)) {
+    if (part.startsWith('(')) continue;
     const idx = part.lastIndexOf(': ');
     values[part.slice(0, idx)] = part.slice(idx + 2);
   }
-  return { row: Number(m[1]), col: Number(m[2]), values };
+  return { index, row: index[index.length - 2], col: index[index.length - 1], values };
 }
 
 async function screenshotPixels(page) {

@@ -56,11 +56,13 @@ test('orthogonal views of nuclei3d: XZ/YZ show the kernel planes and clicks move
     const a = await h.readoutAt(page, viewer, p.x - 1, p.y - 1);
     const b = await h.readoutAt(page, viewer, p.x + 1, p.y + 1);
     // Only page pixels whose 3 × 3 neighbourhood lies in one voxel: no edge blending.
-    if (!('vol' in r.values) || a.row !== r.row || a.col !== r.col || b.row !== r.row || b.col !== r.col) continue;
-    samples.push({ row: r.row, col: r.col, shown: Number(r.values.vol), grey: h.pixelAt(png, p.x, p.y)[0] });
+    const same = q => q.index.join() === r.index.join();
+    if (!('vol' in r.values) || !same(a) || !same(b)) continue;
+    expect(r.index[1]).toBe(y0); // [z, y, x]: y is the cursor's
+    samples.push({ z: r.index[0], x: r.index[2], shown: Number(r.values.vol), grey: h.pixelAt(png, p.x, p.y)[0] });
   }
   expect(samples.length).toBeGreaterThanOrEqual(8);
-  const voxels = json(await h.runCode(page, `print(json.dumps([int(vol[z, ${y0}, x]) for z, x in ${JSON.stringify(samples.map(s => [s.row, s.col]))}]))`));
+  const voxels = json(await h.runCode(page, `print(json.dumps([int(vol[z, ${y0}, x]) for z, x in ${JSON.stringify(samples.map(s => [s.z, s.x]))}]))`));
   samples.forEach((s, i) => {
     expect(s.shown).toBe(voxels[i]);
     expect(Math.abs(s.grey - h.expectedGray(voxels[i], 0, 1000))).toBeLessThanOrEqual(2); // the 256-entry LUT, as elsewhere
@@ -70,27 +72,31 @@ test('orthogonal views of nuclei3d: XZ/YZ show the kernel planes and clicks move
   const click = await inPane(xz, 25, -6);
   const target = await h.readoutAt(page, viewer, click.x, click.y);
   await page.mouse.click(click.x + 0.5, click.y + 0.5);
-  await expect.poll(() => steps(page)).toEqual([target.row, y0, target.col]);
+  const [tz, , tx] = target.index;
+  await expect.poll(() => steps(page)).toEqual([tz, y0, tx]);
   const m = await inPane(main, 10, 10);
   const r = await h.readoutAt(page, viewer, m.x, m.y);
-  expect(Number(r.values.vol)).toBe(Number((await h.runCode(page, `print(int(vol[${target.row}, ${r.row}, ${r.col}]))`)).trim()));
+  expect(r.index[0]).toBe(tz);
+  expect(Number(r.values.vol)).toBe(Number((await h.runCode(page, `print(int(vol[${tz}, ${r.row}, ${r.col}]))`)).trim()));
 
   // A click in YZ moves y and z; YZ's values are vol[z, y, x] at the cursor's new x.
   const click2 = await inPane(yz, -8, 20);
   const target2 = await h.readoutAt(page, viewer, click2.x, click2.y);
   await page.mouse.click(click2.x + 0.5, click2.y + 0.5);
-  await expect.poll(() => steps(page)).toEqual([target2.col, target2.row, target.col]);
-  const voxel2 = Number((await h.runCode(page, `print(int(vol[${target2.col}, ${target2.row}, ${target.col}]))`)).trim());
+  const [z2, y2, x2] = target2.index;
+  expect(x2).toBe(tx);
+  await expect.poll(() => steps(page)).toEqual([z2, y2, tx]);
+  const voxel2 = Number((await h.runCode(page, `print(int(vol[${z2}, ${y2}, ${tx}]))`)).trim());
   expect(Number(target2.values.vol)).toBe(voxel2);
 
   // Moving the cursor's y from the kernel moves the XZ plane: its values are vol[:, 5, :] now.
   await h.runCode(page, 'v.dims.set_current_step(1, 5)');
-  await expect.poll(() => steps(page)).toEqual([target2.col, 5, target.col]);
+  await expect.poll(() => steps(page)).toEqual([z2, 5, tx]);
   await expect
     .poll(async () => {
       const p = await inPane(xz, 7, 5); // again each time: running a cell scrolls the page
       const q = await h.readoutAt(page, viewer, p.x, p.y);
-      const want = (await h.runCode(page, `print(int(vol[${q.row}, 5, ${q.col}]))`)).trim();
+      const want = (await h.runCode(page, `print(int(vol[${q.index[0]}, 5, ${q.index[2]}]))`)).trim();
       return q.values.vol === want;
     })
     .toBe(true);

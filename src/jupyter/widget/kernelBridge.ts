@@ -17,6 +17,7 @@ import {
   LayerDescriptor,
   layerReadyMessage,
   layerUpdateMessage,
+  scaleBarMessage,
   screenshotReplyMessage,
   validateKernelMessage
 } from '../protocol';
@@ -48,8 +49,8 @@ let replyCounter = 0;
  * The browser end of python-kernel-bridge/PROTOCOL.md (v2) for one viewer: turns kernel
  * messages into ViewerModel operations, answers data and screenshot requests with what the
  * model holds, and tells the kernel when the user edits a layer (`layer-update` with the
- * layer's new revision) or moves a slider (`dims`). It knows nothing about widgets; `send`
- * is the comm.
+ * layer's new revision), moves a slider (`dims`) or the scale bar changes (`scale-bar`). It
+ * knows nothing about widgets; `send` is the comm.
  */
 export class KernelBridge {
   private readonly pending = new Map<string, PendingTransfer>();
@@ -73,6 +74,7 @@ export class KernelBridge {
     viewer.layerChanged.connect(this.onLayerChanged, this);
     viewer.layersChanged.connect(this.onLayersChanged, this);
     viewer.dims.stepChanged.connect(this.onDimsChanged, this);
+    viewer.scaleBar.changed.connect(this.onScaleBarChanged, this);
     // A stroke ends by pushing its undo step: the moment to announce it.
     viewer.history.changed.connect(this.onHistoryChanged, this);
   }
@@ -127,6 +129,9 @@ export class KernelBridge {
         break;
       case 'dims':
         this.applyDims(message);
+        break;
+      case 'scale-bar':
+        this.viewer.scaleBar.set({ visible: message.visible, unit: message.unit, position: message.position });
         break;
       case 'screenshot-request':
         this.replyWithScreenshot(message.request_id);
@@ -290,6 +295,12 @@ export class KernelBridge {
     if (this.applying || this.revisions.size === 0) return;
     const dims = this.viewer.dims;
     this.post(dimsMessage({ ndim: dims.ndim, current_step: [...dims.currentStep], axis_labels: [...dims.axisLabels] }));
+  }
+
+  /** A change made in this frontend (none of its widgets offers one yet; code may) goes to `viewer.scale_bar`. */
+  private onScaleBarChanged(): void {
+    if (this.applying) return;
+    this.post(scaleBarMessage(this.viewer.scaleBar.state));
   }
 
   private post(message: FrontendMessage, buffers?: ArrayBufferView[]): void {

@@ -3,8 +3,6 @@ import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import { CanvasSize } from '../model/camera';
 import { OrthoPlane, OrthoViews, PlaneView } from '../model/orthoViews';
-import { ImageLayer } from '../model/imageLayer';
-import { LabelsLayer } from '../model/labelsLayer';
 import { ViewerModel } from '../model/viewerModel';
 import { ImageRenderer } from '../render/imageRenderer';
 import { OverlayDraft } from '../render/overlayDraft';
@@ -16,6 +14,7 @@ import { DEFAULT_PAN_ZOOM, PanZoomOptions, PanZoomTool } from '../tools/panZoom'
 import { PointsTool } from '../tools/pointsTool';
 import { ShapesTool } from '../tools/shapesTool';
 import { ToolContext } from '../tools/toolBase';
+import { cursorReadout } from './cursorReadout';
 import { ScaleBarView } from './scaleBar';
 
 export interface CanvasViewOptions {
@@ -30,13 +29,6 @@ export interface CanvasViewOptions {
    * main view). Left out: the model's own plane, with every tool.
    */
   ortho?: { views: OrthoViews; plane: OrthoPlane };
-}
-
-export function formatValue(v: number | bigint): string {
-  if (typeof v === 'bigint' || Number.isInteger(v)) return String(v);
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  return v.toPrecision(5);
 }
 
 /**
@@ -258,24 +250,10 @@ export class CanvasView extends Widget {
     this.options.setCursorText('');
   };
 
-  /** `[row, col]  name: value ...`, napari's status: position, then each visible layer's value. */
+  /** The status line for the pointer (see cursorReadout). */
   private updateCursorReadout(): void {
     if (!this.lastPointer) return;
-    const p = this.plane.camera.screenToData(this.lastPointer, this.canvasSize());
-    const parts = [`[${Math.floor(p.row)}, ${Math.floor(p.col)}]`];
-    for (const layer of this.model.layers) {
-      if (!layer.visible) continue;
-      if (layer instanceof ImageLayer || layer instanceof LabelsLayer) {
-        const index = this.model.layerIndexAt(layer, p, this.plane.dims);
-        if (!index) continue;
-        if (layer instanceof ImageLayer) {
-          const values = layer.valueAt(index);
-          if (values) parts.push(`${layer.name}: ${values.length === 1 ? formatValue(values[0]) : `(${values.map(formatValue).join(', ')})`}`);
-        } else {
-          parts.push(`${layer.name}: ${formatValue(layer.valueAt(index))}`);
-        }
-      }
-    }
-    this.options.setCursorText(parts.join('  '));
+    const at = this.plane.camera.screenToData(this.lastPointer, this.canvasSize());
+    this.options.setCursorText(cursorReadout(this.model, this.plane.dims, at, this.model.scaleBar.unit));
   }
 }

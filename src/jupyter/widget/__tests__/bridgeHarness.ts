@@ -37,6 +37,7 @@ export function validateFrontendMessage(content: Msg, buffers: number): void {
     'layer-update': () => P.layerUpdateMessage(c.layer_id, c.revision, c.data_changed, c.props),
     'data-reply': () => P.dataReplyMessage(c.request_id, c.layer, c.transfer),
     dims: () => P.dimsMessage({ ndim: c.ndim, current_step: c.current_step, axis_labels: c.axis_labels }),
+    'scale-bar': () => P.scaleBarMessage({ visible: c.visible, unit: c.unit, position: c.position }),
     'screenshot-reply': () => P.screenshotReplyMessage(c.request_id, c.shape?.[0], c.shape?.[1], c.transfer),
     chunk: () => P.chunkMessage(c.transfer_id, c.index, c.offset),
     error: () => P.errorMessage(c.message, { request_id: c.request_id, transfer_id: c.transfer_id })
