@@ -19,6 +19,7 @@ from . import display
 from .arrays import as_array, as_labels, as_transferable
 from .geometry import DEFAULT_NDIM, as_points, as_shapes
 from .layers import ImageLayer, LabelsLayer, PointsLayer, ShapesLayer, unique_name
+from .lazy import AxisTake, as_lazy, is_lazy, sample_for_contrast
 from .multiscale import as_multiscale, looks_multiscale
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,17 +44,23 @@ def _names(viewer: "Viewer", wanted: List[str]) -> List[str]:
 
 def _image(viewer: "Viewer", data: Any, name: str, rgb: Optional[bool], args: Dict[str, Any],
            multiscale: bool = False) -> ImageLayer:
+    levels_in = list(data) if multiscale else [data]
+    lazy = any(is_lazy(level) for level in levels_in)
     if multiscale:
-        levels = as_multiscale(data, rgb=rgb, max_bytes=viewer.max_bytes)
+        levels = as_multiscale(data, rgb=rgb, max_bytes=viewer.max_bytes, check_level=as_lazy if lazy else None)
     else:
-        levels = [as_transferable(data, rgb=rgb, max_bytes=viewer.max_bytes)]
+        levels = [as_lazy(data, rgb=rgb) if lazy else as_transferable(data, rgb=rgb, max_bytes=viewer.max_bytes)]
     array, info = levels[0]
     limits = args["contrast_limits"]
-    # As napari: a pyramid's limits come from its smallest level (cheap, and close enough).
-    smallest = levels[-1][0]
-    options = dict(args, contrast_limits=limits if limits is not None
-                   else display.default_contrast_limits(smallest, info.rgb, info.ndim))
-    return ImageLayer(viewer, name, array, info, options, [a for a, _ in levels[1:]])
+    if limits is None:
+        # As napari: a pyramid's limits come from its smallest level (cheap, and close enough);
+        # a lazy image's from a sample read for the purpose.
+        smallest = levels[-1][0]
+        sample = sample_for_contrast(smallest, info.rgb) if lazy else smallest
+        limits = display.default_contrast_limits(sample, info.rgb, sample.ndim - (1 if info.rgb else 0))
+    options = dict(args, contrast_limits=limits)
+    return ImageLayer(viewer, name, array, info, options, [a for a, _ in levels[1:]],
+                      sources=levels_in if lazy else None)
 
 
 def _multiscale(data: Any, multiscale: Optional[bool]) -> bool:
@@ -92,7 +99,8 @@ def image_layers(viewer: "Viewer", data: Any, *, channel_axis: Optional[int], rg
         name = args.pop("name")
         name = _names(viewer, ["Image" if name is None else name])[0]
         return [_image(viewer, data, name, rgb, args)]
-    array = as_array(data)
+    lazy = is_lazy(data)
+    array = data if lazy else as_array(data)
     if isinstance(channel_axis, bool) or not isinstance(channel_axis, (int, np.integer)) \
             or not -array.ndim <= channel_axis < array.ndim:
         raise ValueError(f"channel_axis: expected an int in [{-array.ndim}, {array.ndim - 1}] for data "
@@ -112,7 +120,7 @@ def image_layers(viewer: "Viewer", data: Any, *, channel_axis: Optional[int], rg
     axis = channel_axis % array.ndim
     layers = []
     for i in range(n):
-        plane = array[(slice(None),) * axis + (i,)]
+        plane = AxisTake(array, axis, i) if lazy else array[(slice(None),) * axis + (i,)]
         layers.append(_image(viewer, plane, names[i], rgb, {k: v[i] for k, v in columns.items()}))
     return layers
 

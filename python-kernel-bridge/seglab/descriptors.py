@@ -217,6 +217,7 @@ def _check_pixels(layer: Mapping[str, Any], field: str, ndim: int, dtypes: Seque
 
 def _check_image(layer: Mapping[str, Any], field: str, ndim: int) -> None:
     rgb = check_bool(layer.get("rgb"), f"{field}.rgb")
+    check_bool(layer.get("lazy"), f"{field}.lazy")
     levels = check_list(layer.get("multiscale_shapes"), f"{field}.multiscale_shapes", max_len=MAX_LEVELS - 1)
     shapes = [layer.get("shape")]
     for i, shape in enumerate(levels):
@@ -251,7 +252,7 @@ def _check_shapes(layer: Mapping[str, Any], field: str, ndim: int) -> None:
 
 
 _KIND_FIELDS = {
-    "image": ("dtype", "shape", "rgb", "multiscale_shapes"), "labels": ("dtype", "shape"),
+    "image": ("dtype", "shape", "rgb", "multiscale_shapes", "lazy"), "labels": ("dtype", "shape"),
     "points": ("n_points",), "shapes": ("shape_type", "vertex_counts"),
 }
 _KIND_CHECKS = {
@@ -289,6 +290,8 @@ def check_descriptor(layer: Any, field: str = "layer") -> Dict[str, Any]:
 def payload_nbytes(layer: Mapping[str, Any]) -> int:
     """Bytes of the payload a (valid) descriptor announces."""
     kind = layer["kind"]
+    if kind == "image" and layer.get("lazy"):
+        return 0  # the kernel serves tiles on request (tile-request / tile-data)
     if kind in ("image", "labels"):
         shapes = [layer["shape"], *layer.get("multiscale_shapes", [])]
         return sum(math.prod(shape) for shape in shapes) * _ITEMSIZE[layer["dtype"]]

@@ -2,13 +2,14 @@
 arrays, full resolution first, each level smaller than the one before.
 
 The viewer draws the level that matches the zoom (and builds coarser levels of
-its own on demand), so a pyramid is only needed when level 0 is large; today every
-level travels to the browser once (lazy levels are a later protocol addition).
+its own on demand), so a pyramid is only needed when level 0 is large. numpy levels
+travel to the browser once; lazy levels (dask, zarr, OME-Zarr) are read tile by tile
+(seglab.lazy).
 """
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -41,17 +42,20 @@ def check_level_shapes(shapes: Sequence[Tuple[int, ...]], rgb: bool) -> None:
                              f"before (largest first), level {i} {tuple(shape)} after {tuple(prev)}")
 
 
-def as_multiscale(data: Any, *, rgb: Optional[bool], max_bytes: int) -> List[Tuple[np.ndarray, ArrayInfo]]:
-    """Check a multiscale image: every level as :func:`as_transferable` checks an image,
+def as_multiscale(data: Any, *, rgb: Optional[bool], max_bytes: int,
+                  check_level: Optional[Callable[..., Tuple[Any, ArrayInfo]]] = None) -> List[Tuple[Any, ArrayInfo]]:
+    """Check a multiscale image: every level as :func:`as_transferable` checks an image
+    (or ``check_level``, e.g. :func:`~seglab.lazy.as_lazy` for levels read on demand),
     one dtype and RGB-ness for all, shrinking shapes, all levels together within ``max_bytes``."""
     if not isinstance(data, (list, tuple)) or not data:
         raise TypeError(f"expected a multiscale image as a non-empty list of arrays, got {type(data).__name__}")
     if len(data) > MAX_LEVELS:
         raise ValueError(f"expected at most {MAX_LEVELS} levels, got {len(data)}")
-    levels = []
+    check = check_level or (lambda level, rgb: as_transferable(level, rgb=rgb, max_bytes=max_bytes))
+    levels: List[Tuple[Any, ArrayInfo]] = []
     for i, level in enumerate(data):
         try:
-            levels.append(as_transferable(level, rgb=rgb if i == 0 else levels[0][1].rgb, max_bytes=max_bytes))
+            levels.append(check(level, rgb=rgb if i == 0 else levels[0][1].rgb))
         except (TypeError, ValueError) as err:
             raise type(err)(f"level {i} of the multiscale image: {err}") from None
     first = levels[0][1]

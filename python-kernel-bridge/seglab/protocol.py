@@ -11,8 +11,9 @@ import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ._frontend import (
-    MAX_JSON_BYTES, MAX_MESSAGE_LENGTH, MAX_SCREENSHOT_SIDE, PROTOCOL_VERSION,
+    MAX_JSON_BYTES, MAX_MESSAGE_LENGTH, MAX_NDIM, MAX_SCREENSHOT_SIDE, PROTOCOL_VERSION,
 )
+from .multiscale import MAX_LEVELS
 from .descriptors import (
     ProtocolError, check_bool, check_descriptor, check_dims, check_int, check_list, check_props,
     check_scale_bar, check_str, payload_nbytes,
@@ -54,6 +55,13 @@ def data_request(request_id: str, layer_id: str) -> Dict[str, Any]:
 def dims(ndim: int, current_step: Sequence[int], axis_labels: Sequence[str]) -> Dict[str, Any]:
     """The slider state."""
     return _msg("dims", ndim=ndim, current_step=list(current_step), axis_labels=list(axis_labels))
+
+
+def tile_data(request_id: str, layer_id: str, level: int, start: Sequence[int], stop: Sequence[int],
+              step: Sequence[int], shape: Sequence[int], dtype: str) -> Dict[str, Any]:
+    """The pixels of a lazy image's region (one buffer: C order, little-endian)."""
+    return _msg("tile-data", request_id=request_id, layer_id=layer_id, level=level, start=list(start),
+                stop=list(stop), step=list(step), shape=list(shape), dtype=dtype)
 
 
 def scale_bar(visible: bool, unit: Optional[str], position: str) -> Dict[str, Any]:
@@ -123,6 +131,22 @@ def _layer_update(content: Mapping[str, Any]) -> None:
         check_props(content["props"], "props", items=False)
 
 
+def _tile_request(content: Mapping[str, Any]) -> None:
+    # Shapes are the layer's business: the viewer checks the region against the level.
+    check_str(content.get("request_id"), "request_id")
+    check_str(content.get("layer_id"), "layer_id")
+    check_int(content.get("level"), "level", 0, MAX_LEVELS - 1)
+    lengths = set()
+    for key in ("start", "stop", "step"):
+        values = check_list(content.get(key), key, max_len=MAX_NDIM)
+        for i, value in enumerate(values):
+            check_int(value, f"{key}[{i}]", 1 if key == "step" else 0)
+        lengths.add(len(values))
+    if len(lengths) != 1:
+        raise ProtocolError("start, stop, step: expected lists of one length (one entry per axis), "
+                            f"got lengths {len(content['start'])}, {len(content['stop'])}, {len(content['step'])}")
+
+
 def _error(content: Mapping[str, Any]) -> None:
     for key in ("request_id", "transfer_id"):
         if content.get(key) is not None:
@@ -140,6 +164,7 @@ _FIELDS = {
     "dims": check_dims,
     "scale-bar": check_scale_bar,
     "screenshot-reply": _screenshot_reply,
+    "tile-request": _tile_request,
     "error": _error,
     "chunk": lambda c: (check_str(c.get("transfer_id"), "transfer_id"),
                         check_int(c.get("index"), "index"), check_int(c.get("offset"), "offset")),
@@ -184,6 +209,6 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 __all__: List[str] = [
     "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
-    "scale_bar", "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
+    "scale_bar", "tile_data", "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
     "payload_nbytes", "check_json_size",
 ]

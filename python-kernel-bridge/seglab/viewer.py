@@ -14,14 +14,16 @@ from . import _builders, protocol
 from ._blocking import wait_until
 from ._bridge import CommBridge
 from ._frontend import DEFAULT_CHUNK_BYTES, MODULE_NAME, MODULE_VERSION, PROTOCOL_VERSION
+from ._tiles import TileServer
 from .arrays import DEFAULT_MAX_BYTES, as_bytes_view
 from .dims import Dims
+from .lazy import TileCache, axis_labels_of
 from .layers import ImageLayer, LabelsLayer, Layer, LayerList, PointsLayer, ShapesLayer, unique_name
 from .scale_bar import ScaleBar
 from .transfer import split_chunks_of_parts, transfer_header
 
 
-class Viewer(CommBridge, DOMWidget):
+class Viewer(CommBridge, TileServer, DOMWidget):
     """A SegLab viewer, shown in a notebook output or a main-area panel.
 
     Data travels in chunked custom messages (PROTOCOL.md), never in the synced
@@ -48,6 +50,7 @@ class Viewer(CommBridge, DOMWidget):
         self._lock = threading.RLock()
         self._dims = Dims(self)
         self._scale_bar = ScaleBar(self)
+        self._tile_cache = TileCache()
         self._init_bridge()
 
     # -- public API -------------------------------------------------------------
@@ -89,7 +92,21 @@ class Viewer(CommBridge, DOMWidget):
             contrast_limits=contrast_limits, gamma=gamma, opacity=opacity, blending=blending,
             scale=scale, translate=translate, visible=visible, interpolation=interpolation)
         self._add(layers)
+        self._labels_from_xarray(data, channel_axis, layers[0])
         return layers if channel_axis is not None else layers[0]
+
+    def _labels_from_xarray(self, data: Any, channel_axis: Optional[int], layer: ImageLayer) -> None:
+        """napari uses an xarray's ``dims`` as axis labels: when they name every world axis."""
+        labels = axis_labels_of(data)
+        if not labels:
+            return
+        labels = list(labels)
+        if channel_axis is not None:
+            del labels[channel_axis]
+        if layer.rgb:
+            labels = labels[:-1]
+        if len(labels) == self._dims.ndim:
+            self._dims.axis_labels = labels
 
     def add_labels(self, data: Any, *, name: Optional[str] = None, opacity: Any = 0.7,
                    blending: Any = "translucent", scale: Any = None, translate: Any = None,
@@ -213,6 +230,7 @@ class Viewer(CommBridge, DOMWidget):
         self._scale_bar._apply_remote(msg)
 
     def _data_replaced(self, layer: Layer) -> None:
+        self._tile_cache.drop(layer.id)
         if layer in self._layer_list:
             self._send_layer(layer)
             self._sync_specs()
@@ -231,6 +249,7 @@ class Viewer(CommBridge, DOMWidget):
     def _remove_layer(self, layer: Layer) -> None:
         with self._lock:
             self._layer_list._items.remove(layer)
+            self._tile_cache.drop(layer.id)
             self._sync_specs()
             self.send(protocol.layer_remove(layer.id))
             self._layers_changed()

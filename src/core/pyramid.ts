@@ -108,7 +108,8 @@ export function stridedPlane(array: NDArray, step: readonly number[], displayed:
  * interleaved), taking every `step`-th source pixel starting at (row0, col0) plus `step / 2`
  * rounded down, so a virtual 2^k level samples the middle of each block it stands for
  * (nearest-neighbour downsampling, what napari does for 2D images too large for the GPU).
- * Source indices past the plane's edge are clamped to it. `out` may be a Float32Array for
+ * Samples past the plane's edge repeat the last sample inside it (the last index ≡ step / 2
+ * modulo step), so a lazy source asked for `start:stop:step` gives exactly the same texels. `out` may be a Float32Array for
  * dtypes the GPU has no texture format for (float64, 64-bit integers): values are converted.
  */
 export function gatherTile(
@@ -122,8 +123,8 @@ export function gatherTile(
 ): void {
   const { data, offset, rowStride, colStride, channels } = plane;
   const phase = Math.floor(step / 2);
-  const lastRow = plane.rows - 1;
-  const lastCol = plane.cols - 1;
+  const lastRow = lastSample(plane.rows - 1, step);
+  const lastCol = lastSample(plane.cols - 1, step);
   const convert = (typeof data[0] === 'bigint') !== (typeof out[0] === 'bigint');
   const src = data as unknown as Float64Array; // same element kind on both sides unless converting
   const dst = out as unknown as Float64Array;
@@ -141,4 +142,10 @@ export function gatherTile(
       }
     }
   }
+}
+
+/** The last index ≤ `last` that sampling every `step` from `step / 2` takes (`last` itself if none). */
+export function lastSample(last: number, step: number): number {
+  const phase = Math.floor(step / 2);
+  return last < phase ? last : phase + Math.floor((last - phase) / step) * step;
 }

@@ -56,7 +56,9 @@ export type {
   PropertyColumn,
   ScaleBarFields,
   ShapesDescriptor,
-  ShapeType
+  ShapeType,
+  TileData,
+  TileRegion
 } from './protocolTypes';
 export {
   checkPropsFor,
@@ -71,7 +73,8 @@ export {
   validateKernelMessage,
   validateLayerDescriptor,
   validateLayerProps,
-  validateScaleBar
+  validateScaleBar,
+  validateTileRegion
 } from './protocolValidate';
 export {
   chunkMessage,
@@ -82,5 +85,6 @@ export {
   layerReadyMessage,
   layerUpdateMessage,
   scaleBarMessage,
-  screenshotReplyMessage
+  screenshotReplyMessage,
+  tileRequestMessage
 } from './protocolBuild';

@@ -1,8 +1,8 @@
 /** Checked builders of the frontend -> kernel messages. */
 import type { TransferHeader } from '../core/transfer';
 import { Obj, requireBool, requireInt, requireString, requireTransfer } from './protocolChecks';
-import { DimsState, DisplayFields, FrontendMessage, LayerDescriptor, MAX_MESSAGE_LENGTH, MAX_SCREENSHOT_SIDE, ScaleBarFields } from './protocolTypes';
-import { payloadBytes, validateDims, validateLayerDescriptor, validateLayerProps, validateScaleBar } from './protocolValidate';
+import { DimsState, DisplayFields, FrontendMessage, LayerDescriptor, MAX_MESSAGE_LENGTH, MAX_SCREENSHOT_SIDE, ScaleBarFields, TileRegion } from './protocolTypes';
+import { payloadBytes, validateDims, validateLayerDescriptor, validateLayerProps, validateScaleBar, validateTileRegion } from './protocolValidate';
 
 // -- frontend -> kernel: checked builders ---------------------------------------------------------
 
@@ -69,6 +69,17 @@ export function screenshotReplyMessage(requestId: string, height: number, width:
     request_id: requireString(requestId, 'request_id'),
     shape: [height, width, 4],
     transfer: requireTransfer(transfer, height * width * 4)
+  };
+}
+
+/** Asks the kernel for a region of a lazy image's level (answered by `tile-data` or `error`). */
+export function tileRequestMessage(requestId: string, layerId: string, region: TileRegion): FrontendMessage {
+  return {
+    v: 2,
+    type: 'tile-request',
+    request_id: requireString(requestId, 'request_id'),
+    layer_id: requireString(layerId, 'layer_id'),
+    ...validateTileRegion(region as unknown as Obj)
   };
 }
 

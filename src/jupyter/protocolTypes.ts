@@ -99,6 +99,8 @@ export interface ImageDescriptor extends CommonDescriptor {
   rgb: boolean;
   /** Shapes of levels 1.. of a multiscale image (payload: every level's bytes in order); [] otherwise. */
   multiscale_shapes: number[][];
+  /** The kernel serves the pixels on request (`tile-request` / `tile-data`); no payload. */
+  lazy: boolean;
   colormap: ColormapName;
   contrast_limits: [number, number];
   gamma: number;
@@ -135,6 +137,20 @@ export interface DimsState {
   axis_labels: string[];
 }
 
+/**
+ * A region of one level of a lazy image, per spatial axis of that level: [start, stop) read
+ * every `step`-th element (sliced axes have stop = start + 1). The colour axis is always whole.
+ */
+export interface TileRegion {
+  level: number;
+  start: number[];
+  stop: number[];
+  step: number[];
+}
+
+/** The pixels of a region (one buffer): its shape (the colour axis last) and dtype. */
+export type TileData = TileRegion & { request_id: string; layer_id: string; shape: number[]; dtype: DType };
+
 /** The `scale-bar` message's fields (napari's `viewer.scale_bar`), the same both ways. */
 export type ScaleBarFields = ScaleBarState;
 
@@ -149,6 +165,7 @@ export type KernelMessage = V &
     | ({ type: 'dims' } & DimsState)
     | ({ type: 'scale-bar' } & ScaleBarFields)
     | { type: 'screenshot-request'; request_id: string }
+    | ({ type: 'tile-data' } & TileData)
     | { type: 'open-panel'; title?: string | null }
     | { type: 'error'; message: string; request_id?: string }
   );
@@ -163,6 +180,7 @@ export type FrontendMessage = V &
     | ({ type: 'scale-bar' } & ScaleBarFields)
     | { type: 'screenshot-reply'; request_id: string; shape: [number, number, 4]; transfer: TransferHeader }
     | { type: 'chunk'; transfer_id: string; index: number; offset: number }
+    | ({ type: 'tile-request'; request_id: string; layer_id: string } & TileRegion)
     | { type: 'error'; message: string; request_id?: string; transfer_id?: string }
   );
 

@@ -47,7 +47,8 @@ import {
   RGB_DTYPES,
   ScaleBarFields,
   SHAPE_TYPES,
-  SHAPE_VERTICES
+  SHAPE_VERTICES,
+  TileRegion
 } from './protocolTypes';
 
 type Check = (value: unknown, field: string, n: number | undefined) => void;
@@ -95,7 +96,7 @@ export const ITEM_FIELDS: Record<LayerKind, readonly (keyof ItemFields)[]> = {
   shapes: ['edge_color', 'face_color', 'edge_width', 'properties']
 };
 const KIND_FIELDS: Record<LayerKind, readonly string[]> = {
-  image: ['dtype', 'shape', 'rgb', 'multiscale_shapes'],
+  image: ['dtype', 'shape', 'rgb', 'multiscale_shapes', 'lazy'],
   labels: ['dtype', 'shape'],
   points: ['n_points'],
   shapes: ['shape_type', 'vertex_counts']
@@ -118,6 +119,7 @@ export function descriptorFields(kind: LayerKind): string[] {
 export function payloadBytes(layer: LayerDescriptor): number {
   switch (layer.kind) {
     case 'image':
+      if (layer.lazy) return 0; // served tile by tile (tile-request / tile-data)
       return levelShapes(layer).reduce((sum, shape) => sum + shape.reduce((a, n) => a * n, 1), 0) * bytesPerElement(layer.dtype);
     case 'labels':
       return layer.shape.reduce((a, n) => a * n, 1) * bytesPerElement(layer.dtype);
@@ -161,6 +163,7 @@ function checkPixels(layer: Obj, field: string, ndim: number, dtypes: readonly D
 const KIND_CHECKS: Record<LayerKind, (layer: Obj, field: string, ndim: number) => void> = {
   image: (layer, field, ndim) => {
     const rgb = requireBool(layer.rgb, `${field}.rgb`);
+    requireBool(layer.lazy, `${field}.lazy`);
     const levels = requireList(layer.multiscale_shapes, `${field}.multiscale_shapes`, undefined, MAX_LEVELS - 1);
     levels.forEach((shape, i) => {
       const name = `${field}.multiscale_shapes[${i}]`;
@@ -290,9 +293,25 @@ const KERNEL_TYPES = [
   'dims',
   'scale-bar',
   'screenshot-request',
+  'tile-data',
   'open-panel',
   'error'
 ];
+
+/** Checks the region fields of a `tile-request` or `tile-data` (lengths agree, bounds are the layer's business). */
+export function validateTileRegion(msg: Obj): TileRegion {
+  const level = requireInt(msg.level, 'level', 0, MAX_LEVELS - 1);
+  const [start, stop, step] = (['start', 'stop', 'step'] as const).map(key =>
+    requireList(msg[key], key, undefined, MAX_NDIM).map((v, i) => requireInt(v, `${key}[${i}]`, key === 'step' ? 1 : 0))
+  );
+  if (start.length !== stop.length || start.length !== step.length) {
+    throw new ProtocolError(`start, stop, step: expected lists of one length (one entry per axis), got lengths ${start.length}, ${stop.length}, ${step.length}`);
+  }
+  start.forEach((a, i) => {
+    if (!(a < stop[i])) throw new ProtocolError(`stop[${i}]: expected more than start[${i}] = ${a}, got ${stop[i]}`);
+  });
+  return { level, start, stop, step };
+}
 
 /** Validates one message from the kernel; throws ProtocolError naming the offending field. */
 export function validateKernelMessage(content: unknown, bufferCount: number): KernelMessage {
@@ -306,7 +325,7 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
       : '';
     throw new ProtocolError(`v: expected protocol version ${PROTOCOL_VERSION}, got ${show(msg.v)}${hint}`);
   }
-  const wanted = msg.type === 'chunk' ? 1 : 0;
+  const wanted = msg.type === 'chunk' || msg.type === 'tile-data' ? 1 : 0;
   if (typeof msg.type === 'string' && KERNEL_TYPES.includes(msg.type) && bufferCount !== wanted) {
     throw new ProtocolError(`expected ${wanted} binary buffer(s) with a "${msg.type}" message, got ${bufferCount}`);
   }
@@ -340,6 +359,22 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
     case 'screenshot-request':
       requireString(msg.request_id, 'request_id');
       break;
+    case 'tile-data': {
+      requireString(msg.request_id, 'request_id');
+      requireString(msg.layer_id, 'layer_id');
+      const region = validateTileRegion(msg);
+      const shape = requireList(msg.shape, 'shape', undefined, MAX_NDIM + 1).map((n, i) => requireInt(n, `shape[${i}]`, 1));
+      const dtype = requireEnum(msg.dtype, 'dtype', DTYPES);
+      // The shape a region of these bounds has (plus a colour axis of 3 or 4 for RGB).
+      region.start.forEach((a, i) => {
+        const n = Math.ceil((region.stop[i] - a) / region.step[i]);
+        if (shape[i] !== n) throw new ProtocolError(`shape[${i}]: expected ${n} for start ${a}, stop ${region.stop[i]}, step ${region.step[i]}, got ${shape[i]}`);
+      });
+      if (shape.length !== region.start.length && !(shape.length === region.start.length + 1 && [3, 4].includes(shape[shape.length - 1]))) {
+        throw new ProtocolError(`shape: expected ${region.start.length} axes (or one more of 3 or 4 colours), got ${shape.length}`);
+      }
+      return { v: 2, type: 'tile-data', request_id: msg.request_id as string, layer_id: msg.layer_id as string, ...region, shape, dtype };
+    }
     case 'open-panel':
       if (msg.title !== undefined && msg.title !== null) requireString(msg.title, 'title', MAX_STRING_LENGTH);
       break;

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..arrays import ArrayInfo, as_labels, as_transferable
+from ..lazy import as_lazy, is_lazy
 from ..multiscale import as_multiscale, looks_multiscale
 from .base import Extent, Layer, display_property
 
@@ -72,6 +73,10 @@ class ImageLayer(_PixelLayer):
 
     A multiscale image (napari's ``multiscale=True``) keeps every level:
     ``data`` is then the list of levels, full resolution first.
+
+    A lazy image (dask, zarr, OME-Zarr levels, xarray, memory maps) is never read whole:
+    the frontend asks for the tiles it draws and the viewer reads them (``seglab.lazy``);
+    ``data`` is the object(s) given, unchanged.
     """
 
     kind = "image"
@@ -81,11 +86,29 @@ class ImageLayer(_PixelLayer):
     gamma = display_property("gamma", "Gamma applied after the contrast limits (> 0).")
     interpolation = display_property("interpolation", "'nearest' or 'linear'.")
 
-    def __init__(self, viewer: "Viewer", name: str, array: np.ndarray, info: ArrayInfo,
-                 options: Mapping[str, Any], lower_levels: Sequence[np.ndarray] = ()) -> None:
+    def __init__(self, viewer: "Viewer", name: str, array: Any, info: ArrayInfo,
+                 options: Mapping[str, Any], lower_levels: Sequence[Any] = (),
+                 sources: Optional[List[Any]] = None) -> None:
         #: Levels 1.. of a multiscale image (level 0 is the layer's array).
-        self._lower_levels: List[np.ndarray] = list(lower_levels)
+        self._lower_levels: List[Any] = list(lower_levels)
+        #: A lazy image's levels as given (dask, zarr...); the arrays are LazyArray readers.
+        self._sources = sources
         super().__init__(viewer, name, array, info, options)
+
+    @property
+    def lazy(self) -> bool:
+        """True when the kernel serves the pixels tile by tile (dask, zarr, memory maps)."""
+        return self._sources is not None
+
+    def fetch(self, timeout: Optional[float] = None) -> Any:
+        """The image's data. Images are not edited in the browser; a lazy image's data is
+        the object given, never materialised."""
+        if self.lazy:
+            return self._value()
+        return super().fetch(timeout)
+
+    def _levels(self) -> List[Any]:
+        return [self._array, *self._lower_levels]
 
     @property
     def rgb(self) -> bool:
@@ -104,10 +127,14 @@ class ImageLayer(_PixelLayer):
 
     def _kind_fields(self) -> Dict[str, Any]:
         return {**super()._kind_fields(), "rgb": self._info.rgb,
-                "multiscale_shapes": [list(level.shape) for level in self._lower_levels]}
+                "multiscale_shapes": [list(level.shape) for level in self._lower_levels],
+                "lazy": self.lazy}
+
+    def _payload(self) -> np.ndarray:
+        return np.empty(0, np.uint8) if self.lazy else self._array
 
     def _payload_parts(self) -> List[np.ndarray]:
-        return [self._array, *self._lower_levels]
+        return [] if self.lazy else self._levels()
 
     def _decode(self, layer: Mapping[str, Any], payload: bytearray) -> Any:
         dtype = np.dtype(layer["dtype"]).newbyteorder("<")
@@ -123,9 +150,20 @@ class ImageLayer(_PixelLayer):
         return self._value()
 
     def _value(self) -> Any:
+        if self._sources is not None:
+            return list(self._sources) if len(self._sources) > 1 else self._sources[0]
         return [self._array, *self._lower_levels] if self._lower_levels else self._array
 
     def _replace(self, value: Any) -> None:
+        levels_in = list(value) if looks_multiscale(value) else [value]
+        if any(is_lazy(level) for level in levels_in):
+            levels = (as_multiscale(value, rgb=None, max_bytes=self._viewer.max_bytes, check_level=as_lazy)
+                      if len(levels_in) > 1 else [as_lazy(value)])
+            self._adopt(*levels[0])
+            self._lower_levels = [array for array, _ in levels[1:]]
+            self._sources = levels_in
+            return
+        self._sources = None
         if looks_multiscale(value):
             levels = as_multiscale(value, rgb=None, max_bytes=self._viewer.max_bytes)
             self._adopt(*levels[0])

@@ -41,7 +41,8 @@ const image = {
   dtype: 'uint16',
   shape: [4, 5],
   rgb: false,
-  multiscale_shapes: []
+  multiscale_shapes: [],
+  lazy: false
 };
 const labels = { id: 'L2', name: 'cells', kind: 'labels', ...common, selected_label: 1, mode: 'paint', dtype: 'uint64', shape: [4, 5] };
 const points = {

@@ -13,6 +13,8 @@ import {
   errorMessage,
   FrontendMessage,
   helloMessage,
+  ImageDescriptor,
+  levelShapes,
   KernelMessage,
   LayerDescriptor,
   layerReadyMessage,
@@ -22,6 +24,7 @@ import {
   validateKernelMessage
 } from '../protocol';
 import { applyDescriptor, applyProps, describeLayer, displayFieldsOf, itemCountOf, itemStyleOf } from './layerCodec';
+import { KernelTileSource } from './tileSource';
 
 export type SendFunction = (content: Record<string, unknown>, buffers?: ArrayBufferView[]) => void;
 
@@ -64,6 +67,8 @@ export class KernelBridge {
   /** Set while applying kernel messages, so those changes are not echoed back as user edits. */
   private applying = false;
   private pendingDims: DimsState | null = null;
+  /** Where each lazy image layer gets its tiles (one source per descriptor the kernel sent). */
+  private readonly tileSources = new Map<string, KernelTileSource>();
 
   constructor(
     private readonly viewer: ViewerModel,
@@ -124,6 +129,10 @@ export class KernelBridge {
         this.viewer.removeLayer(message.layer_id);
         this.forget(message.layer_id);
         break;
+      case 'tile-data':
+        // A reply to a source since replaced (new data, a reload) is simply late: dropped.
+        this.tileSources.get(message.layer_id)?.receive(message, asBytes(buffers[0]));
+        break;
       case 'data-request':
         this.replyWithData(message.request_id, message.layer_id);
         break;
@@ -140,6 +149,7 @@ export class KernelBridge {
         this.events.openPanel?.(message.title ?? undefined);
         break;
       case 'error':
+        if (message.request_id) for (const source of this.tileSources.values()) source.fail(message.request_id, message.message);
         this.events.problem?.(`kernel: ${message.message}`);
         break;
     }
@@ -176,12 +186,20 @@ export class KernelBridge {
     const pending = this.pending.get(transferId)!;
     this.pending.delete(transferId);
     const payload = pending.assembler.header.nbytes ? pending.assembler.result() : new ArrayBuffer(0);
-    const layer = applyDescriptor(this.viewer, pending.layer, payload);
+    const layer = applyDescriptor(this.viewer, pending.layer, payload, d => this.newTileSource(d));
     this.revisions.set(pending.layer.id, pending.layer.revision);
     this.strokes.delete(layer.id); // the kernel's data replaced what a stroke in progress painted
     this.remember(layer);
     if (this.pendingDims) this.applyDims(this.pendingDims);
     this.post(layerReadyMessage(pending.layer.id, transferId, pending.assembler.header.nbytes));
+  }
+
+  /** A lazy image's tiles come from the kernel; the layer's previous source (if any) is done. */
+  private newTileSource(layer: ImageDescriptor): KernelTileSource {
+    this.tileSources.get(layer.id)?.dispose();
+    const source = new KernelTileSource(layer.id, layer.dtype, levelShapes(layer), layer.rgb, message => this.post(message));
+    this.tileSources.set(layer.id, source);
+    return source;
   }
 
   /** The kernel's slider state; kept until this frontend's layers give it the same ndim. */
@@ -273,6 +291,8 @@ export class KernelBridge {
     this.shownProps.delete(id);
     this.shownStyle.delete(id);
     this.strokes.delete(id);
+    this.tileSources.get(id)?.dispose();
+    this.tileSources.delete(id);
   }
 
   private onHistoryChanged(): void {

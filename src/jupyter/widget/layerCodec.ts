@@ -2,6 +2,7 @@ import { ColormapName } from '../../core/colormaps';
 import { bytesPerElement } from '../../core/dtypes';
 import { NDArray, ndarrayFromBuffer } from '../../core/ndarray';
 import { ImageLayer } from '../../viewer/model/imageLayer';
+import { LazyImageSource } from '../../viewer/model/lazyImage';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import { Blending, Layer } from '../../viewer/model/layerBase';
 import { PointsLayer, PropertyTable, PropertyValue, RGBA } from '../../viewer/model/pointsLayer';
@@ -168,7 +169,12 @@ function shapesState(layer: ShapesDescriptor, payload: ArrayBuffer) {
  * the one with its id: in place while it keeps its ndim (so the dims keep their steps and labels),
  * else by a new layer at the same place in the list.
  */
-export function applyDescriptor(viewer: ViewerModel, layer: LayerDescriptor, payload: ArrayBuffer): Layer {
+export function applyDescriptor(
+  viewer: ViewerModel,
+  layer: LayerDescriptor,
+  payload: ArrayBuffer,
+  lazySource?: (layer: ImageDescriptor) => LazyImageSource
+): Layer {
   const existing = viewer.getLayer(layer.id);
   if (existing && existing.kind !== layer.kind) {
     throw new Error(`layer ${layer.id} is a ${existing.kind} layer; the kernel sent ${layer.kind} data for it`);
@@ -186,7 +192,8 @@ export function applyDescriptor(viewer: ViewerModel, layer: LayerDescriptor, pay
   let built: Layer;
   switch (layer.kind) {
     case 'image': {
-      const array = imageLevelsFromBuffer(payload, layer);
+      if (layer.lazy && !lazySource) throw new Error(`layer ${layer.id} is a lazy image but this viewer has no kernel to read tiles from`);
+      const array = layer.lazy ? lazySource!(layer) : imageLevelsFromBuffer(payload, layer);
       if (inPlace && existing instanceof ImageLayer) {
         existing.setData(array, layer.rgb);
         built = existing;
@@ -399,9 +406,10 @@ export function describeLayer(layer: Layer, revision: number): { descriptor: Lay
   const bytes = (a: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   if (layer instanceof ImageLayer) {
     const { colormap, contrast_limits, gamma, interpolation } = display;
-    const multiscale_shapes = layer.levels.slice(1).map(level => [...level.shape]);
+    const [shape, ...multiscale_shapes] = layer.levelShapes.map(s => [...s]);
+    const lazy = layer.lazy !== null; // its pixels are the kernel's: only the description travels
     return {
-      descriptor: { ...base, kind: 'image', dtype: layer.data.dtype, shape: [...layer.data.shape], rgb: layer.rgb, multiscale_shapes, colormap, contrast_limits, gamma, interpolation },
+      descriptor: { ...base, kind: 'image', dtype: layer.dtype, shape, rgb: layer.rgb, multiscale_shapes, lazy, colormap, contrast_limits, gamma, interpolation },
       payload: concatBytes(layer.levels.map(level => bytes(level.data)))
     };
   }

@@ -1,9 +1,10 @@
 import { autoContrastLimits, Range } from '../../core/contrast';
 import { COLORMAP_NAMES, ColormapName, isColormapName } from '../../core/colormaps';
-import { typedArrayConstructor } from '../../core/dtypes';
+import { DType, typedArrayConstructor } from '../../core/dtypes';
 import { copyNDArray, NDArray, sizeOf } from '../../core/ndarray';
 import { checkPyramid, PyramidError } from '../../core/pyramid';
 import { planeOf, stridesOf } from '../../core/slicing';
+import { isLazySource, LazyImageSource } from './lazyImage';
 import { Layer, LayerCloneOptions, LayerOptions, LayerValidationError } from './layerBase';
 
 // Callers have always imported the error from here; it now lives with the Layer base class.
@@ -46,12 +47,20 @@ export function guessRgb(shape: readonly number[]): boolean {
  * rejection says what was expected and what came.
  */
 export function validateImageArray(array: NDArray, rgb?: boolean): boolean {
-  const { shape, dtype } = array;
+  const { shape } = array;
   if (shape.some(n => !(Number.isSafeInteger(n) && n > 0))) {
     throw new LayerValidationError(`expected every axis to have at least one element, got shape ${fmt(shape)}`);
   }
   if (array.data.length !== sizeOf(shape)) {
     throw new LayerValidationError(`expected ${sizeOf(shape)} elements for shape ${fmt(shape)}, got ${array.data.length}`);
+  }
+  return validateImageShape(shape, array.dtype, rgb);
+}
+
+/** The checks of validateImageArray that need no pixels (a lazy image has only shapes). */
+export function validateImageShape(shape: readonly number[], dtype: DType, rgb?: boolean): boolean {
+  if (shape.some(n => !(Number.isSafeInteger(n) && n > 0))) {
+    throw new LayerValidationError(`expected every axis to have at least one element, got shape ${fmt(shape)}`);
   }
   const isRgb = rgb ?? guessRgb(shape);
   const last = shape[shape.length - 1];
@@ -126,22 +135,21 @@ export function validateImageLevels(data: NDArray | readonly NDArray[], rgb?: bo
  */
 export class ImageLayer extends Layer {
   readonly kind = 'image';
-  private _data: NDArray;
-  private _levels: NDArray[];
-  private _rgb: boolean;
-  private _strides: number[];
+  private _data!: NDArray;
+  private _levels!: NDArray[];
+  /** Set for a lazy image (pixels served region by region); `_levels` is then empty. */
+  private _lazy: LazyImageSource | null = null;
+  private _shapes!: readonly (readonly number[])[];
+  private _rgb!: boolean;
+  private _strides!: number[];
   private _contrastLimits: Range;
   private _colormap: ColormapName;
   private _gamma: number;
   private _interpolation: Interpolation;
 
-  constructor(data: NDArray | readonly NDArray[], options: ImageLayerOptions) {
+  constructor(data: NDArray | readonly NDArray[] | LazyImageSource, options: ImageLayerOptions) {
     super(options);
-    const { levels, rgb } = validateImageLevels(data, options.rgb);
-    this._rgb = rgb;
-    this._levels = levels;
-    this._data = levels[0];
-    this._strides = stridesOf(this._data.shape);
+    this.adopt(data, options.rgb);
     this.checkTransform();
     this._colormap = checkColormap(options.colormap ?? 'gray');
     this._gamma = checkGamma(options.gamma ?? 1);
@@ -150,18 +158,40 @@ export class ImageLayer extends Layer {
     this._contrastLimits = options.contrastLimits ? checkContrastLimits(options.contrastLimits) : this.defaultContrastLimits();
   }
 
-  /** The pixels at full resolution (level 0 of a multiscale image). */
+  /** The pixels at full resolution (level 0 of a multiscale image). A lazy image has none here. */
   get data(): NDArray {
+    if (this._lazy) {
+      throw new LayerValidationError(`image "${this.name}" is lazy: its pixels stay in the kernel and arrive tile by tile`);
+    }
     return this._data;
   }
 
-  /** Every resolution level, full resolution first; one entry unless multiscale. */
+  /** Every resolution level, full resolution first; one entry unless multiscale; [] when lazy. */
   get levels(): readonly NDArray[] {
     return this._levels;
   }
 
+  /** The source of a lazy image's pixels, or null when they are all in `levels`. */
+  get lazy(): LazyImageSource | null {
+    return this._lazy;
+  }
+
+  /** Every level's array shape (colour axis included), full resolution first. */
+  get levelShapes(): readonly (readonly number[])[] {
+    return this._shapes;
+  }
+
+  get dtype(): DType {
+    return this._lazy ? this._lazy.dtype : this._data.dtype;
+  }
+
+  /** Colour channels per pixel: 3 or 4 for RGB(A), 1 otherwise. */
+  get channels(): number {
+    return this._rgb ? this._shapes[0][this.ndim] : 1;
+  }
+
   get multiscale(): boolean {
-    return this._levels.length > 1;
+    return this._shapes.length > 1;
   }
 
   get rgb(): boolean {
@@ -169,12 +199,12 @@ export class ImageLayer extends Layer {
   }
 
   get ndim(): number {
-    return this._data.shape.length - (this._rgb ? 1 : 0);
+    return this._shapes[0].length - (this._rgb ? 1 : 0);
   }
 
   /** Length of each spatial axis (the colour axis of RGB(A) left out). */
   get shape(): number[] {
-    return this._data.shape.slice(0, this.ndim);
+    return this._shapes[0].slice(0, this.ndim);
   }
 
   get dataExtent(): Array<[number, number]> {
@@ -220,23 +250,17 @@ export class ImageLayer extends Layer {
    * Replaces the pixels; contrast limits are recomputed only if the dtype or RGB-ness changed.
    * A new number of axes is refused while an explicit scale/translate no longer fits it.
    */
-  setData(data: NDArray | readonly NDArray[], rgb?: boolean): void {
-    const { levels, rgb: isRgb } = validateImageLevels(data, rgb);
-    const old = { levels: this._levels, rgb: this._rgb, strides: this._strides };
-    this._levels = levels;
-    this._data = levels[0];
-    this._rgb = isRgb;
-    this._strides = stridesOf(this._data.shape);
+  setData(data: NDArray | readonly NDArray[] | LazyImageSource, rgb?: boolean): void {
+    const old = { data: this._data, levels: this._levels, lazy: this._lazy, shapes: this._shapes, rgb: this._rgb, strides: this._strides };
+    const oldDtype = this.dtype;
+    this.adopt(data, rgb);
     try {
       this.checkTransform();
     } catch (err) {
-      this._levels = old.levels;
-      this._data = old.levels[0];
-      this._rgb = old.rgb;
-      this._strides = old.strides;
+      Object.assign(this, { _data: old.data, _levels: old.levels, _lazy: old.lazy, _shapes: old.shapes, _rgb: old.rgb, _strides: old.strides });
       throw err;
     }
-    if (this._data.dtype !== old.levels[0].dtype || isRgb !== old.rgb) {
+    if (this.dtype !== oldDtype || this._rgb !== old.rgb) {
       this._contrastLimits = this.defaultContrastLimits();
     }
     this._changed.emit('data');
@@ -252,7 +276,7 @@ export class ImageLayer extends Layer {
    * slice); any other pair (transposed, or a non-trailing axis) is gathered into a new array.
    */
   slicePlane(step: readonly number[], displayed: readonly [number, number]): NDArray {
-    return planeOf(this._data, step, displayed, this._rgb ? this._data.shape[this.ndim] : 0);
+    return planeOf(this.data, step, displayed, this._rgb ? this._data.shape[this.ndim] : 0);
   }
 
 
@@ -268,6 +292,9 @@ export class ImageLayer extends Layer {
     if (index.length !== ndim || !index.every(Number.isInteger)) {
       throw new RangeError(`expected ${ndim} integer indices for shape ${fmt(this.shape)}, got [${index.join(', ')}]`);
     }
+    if (this._lazy) {
+      return index.every((i, a) => i >= 0 && i < this._shapes[0][a]) ? this._lazy.valueAt(index) : null;
+    }
     let start = 0;
     for (let a = 0; a < ndim; a++) {
       if (index[a] < 0 || index[a] >= this._data.shape[a]) return null;
@@ -280,7 +307,8 @@ export class ImageLayer extends Layer {
   }
 
   clone(options: LayerCloneOptions): ImageLayer {
-    return new ImageLayer(this._levels.map(copyNDArray), {
+    // A lazy image's copy reads from the same source (its pixels are the kernel's, read-only).
+    return new ImageLayer(this._lazy ?? this._levels.map(copyNDArray), {
       ...this.cloneBase(options),
       rgb: this._rgb,
       contrastLimits: this._contrastLimits,
@@ -290,11 +318,33 @@ export class ImageLayer extends Layer {
     });
   }
 
+  /** Takes pixels given as arrays (validated) or as a lazy source (shapes checked as a pyramid). */
+  private adopt(data: NDArray | readonly NDArray[] | LazyImageSource, rgb?: boolean): void {
+    if (isLazySource(data)) {
+      const shapes = data.shapes.map(shape => [...shape]);
+      // The pyramid rules read shapes and dtypes only: empty buffers stand in for the pixels.
+      const probe = shapes.map(shape => ({ dtype: data.dtype, shape, data: new Uint8Array(0) }));
+      const isRgb = validateImageShape(shapes[0], data.dtype, rgb);
+      try {
+        checkPyramid(probe, isRgb ? shapes[0][shapes[0].length - 1] : 0);
+      } catch (err) {
+        if (err instanceof PyramidError) throw new LayerValidationError(err.message);
+        throw err;
+      }
+      Object.assign(this, { _lazy: data, _levels: [], _shapes: shapes, _rgb: isRgb, _strides: stridesOf(shapes[0]) });
+      return;
+    }
+    const { levels, rgb: isRgb } = validateImageLevels(data, rgb);
+    Object.assign(this, { _lazy: null, _levels: levels, _data: levels[0], _shapes: levels.map(l => l.shape), _rgb: isRgb, _strides: stridesOf(levels[0].shape) });
+  }
+
   private defaultContrastLimits(): Range {
     // RGB floats are expected in [0, 1] (as in napari); uint8 RGB uses the dtype range.
     if (this._rgb) {
-      return this._data.dtype === 'uint8' ? [0, 255] : [0, 1];
+      return this.dtype === 'uint8' ? [0, 255] : [0, 1];
     }
+    // No pixels to scan: the dtype's range (the kernel sends limits from a sample instead).
+    if (this._lazy) return dtypeRange(this._lazy.dtype);
     // napari takes a multiscale image's limits from its smallest level: a cheap, faithful scan.
     return autoContrastLimits(this._levels[this._levels.length - 1]);
   }
@@ -322,4 +372,13 @@ export function takeChannel(data: NDArray, axis: number, index: number): NDArray
     dst.set(src.subarray(from, from + inner), o * inner);
   }
   return { dtype, shape: shapeOut, data: out };
+}
+
+/** The range a dtype can hold (floats: [0, 1], napari's default for float images without data). */
+function dtypeRange(dtype: DType): Range {
+  const ranges: Partial<Record<DType, Range>> = {
+    uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767],
+    uint32: [0, 4294967295], int32: [-2147483648, 2147483647], bool: [0, 1]
+  };
+  return ranges[dtype] ?? (dtype.startsWith('float') ? [0, 1] : [0, 2 ** 53 - 1]);
 }

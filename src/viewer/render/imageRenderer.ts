@@ -175,7 +175,7 @@ export class ImageRenderer {
   /** Binds the image program and its per-layer uniforms. */
   private useImage(layer: ImageLayer): Program {
     const gl = this.gl;
-    const layout = textureLayoutFor(layer.data.dtype, layer.rgb ? layer.data.shape[layer.ndim] : 1);
+    const layout = textureLayoutFor(layer.dtype, layer.channels);
     const program = this.programFor(layout.sampler, layout.channels);
     gl.useProgram(program.program);
     const u = program.uniforms;

@@ -86,18 +86,25 @@ export class ImageTiles {
     );
     const coarsest = levels.length - 1;
     // The coarsest level is tiny (one tile, or the user's smallest level): keep it resident
-    // so that every missing tile has something to stand in for it.
-    for (const index of tilesInRect(levels[coarsest], view.rect)) this.tile(key, pyramid, coarsest, index, true, frame);
+    // so that every missing tile has something to stand in for it. Not for a lazy image whose
+    // coarsest level is virtual: its one tile would make the kernel read the whole image.
     let pending = false;
+    if (!layer.lazy || levels[coarsest].own) {
+      for (const index of tilesInRect(levels[coarsest], view.rect)) {
+        pending = this.tile(key, pyramid, coarsest, index, true, frame) === null || pending;
+      }
+    }
     for (const index of tilesInRect(levels[wanted], view.rect)) {
       const tile = this.tile(key, pyramid, wanted, index, frame.mayUpload(), frame);
       const rect = tileRect(levels[wanted], index);
-      if (tile) {
+      if (typeof tile === 'object' && tile) {
         this.bind(tile);
         frame.drawQuad(quadFor(levels[wanted], index, rect, tile.halo));
         continue;
       }
-      pending = true;
+      // Not here yet (upload budget spent, or a lazy region on its way); a failed region is
+      // not waited for: its part of the screen shows what coarser level there is.
+      if (tile !== 'failed') pending = true;
       const visible = intersect(rect, view.rect);
       if (visible) this.drawFallback(key, pyramid, wanted + 1, visible, frame);
     }
@@ -128,8 +135,8 @@ export class ImageTiles {
       if (!last && !indices.every(index => this.cache.has(this.tileKey(key, pyramid, level, index)))) continue;
       for (const index of indices) {
         const tile = this.tile(key, pyramid, level, index, false, frame);
-        const piece = tile && intersect(tileRect(levels[level], index), part);
-        if (!tile || !piece) continue;
+        const piece = typeof tile === 'object' && tile && intersect(tileRect(levels[level], index), part);
+        if (!piece) continue;
         this.bind(tile);
         frame.drawQuad(quadFor(levels[level], index, piece, tile.halo));
       }
@@ -145,14 +152,20 @@ export class ImageTiles {
     return `${key}|${pyramid.levels[level].key}|${tr},${tc}`;
   }
 
-  /** A resident tile (marked as used by this frame), uploading it when allowed. */
-  private tile(key: string, pyramid: PlanePyramid, level: number, index: TileIndex, upload: boolean, frame: TileFrame): CachedTile | undefined {
+  /**
+   * A resident tile (marked as used by this frame), uploading it when allowed: undefined when
+   * not uploaded now, null while a lazy image's region is on its way, 'failed' when it could
+   * not be read.
+   */
+  private tile(key: string, pyramid: PlanePyramid, level: number, index: TileIndex, upload: boolean, frame: TileFrame): CachedTile | undefined | null | 'failed' {
     const cacheKey = this.tileKey(key, pyramid, level, index);
     const cached = this.cache.use(cacheKey);
     if (cached || !upload) return cached;
     const gl = this.gl;
     const { layout } = pyramid;
     const up = pyramid.levels[level].read(index);
+    if (up === null) return null;
+    if (up instanceof Error) return 'failed';
     const texture = createNearestTexture(gl);
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     if (up.unpack) {

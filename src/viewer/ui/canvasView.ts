@@ -54,6 +54,8 @@ export class CanvasView extends Widget {
   private linked: OrthoViews | null = null;
   /** An orthogonal plane's axis names ("z × x"), so users know which cut they look at. */
   private readonly planeLabel = document.createElement('div');
+  /** Whether the last frame still missed tiles (uploads left for later, lazy regions on their way). */
+  private pendingTiles = false;
   /** Frame times (ms of main-thread render work), read by benchmarks through the DOM node. */
   readonly frameTimes: number[] = [];
 
@@ -74,6 +76,7 @@ export class CanvasView extends Widget {
     // Benchmark hooks (bench/render.js reads main-thread render times and GPU tile memory).
     Object.defineProperty(host, 'seglabFrameTimes', { value: this.frameTimes });
     Object.defineProperty(host, 'seglabTileCache', { get: () => this.renderer?.tileCacheStats ?? null });
+    Object.defineProperty(host, 'seglabPending', { get: () => this.pendingTiles });
     this.overlayNode.className = 'jp-SegLab-overlay';
     this.overlayNode.hidden = true;
 
@@ -208,6 +211,7 @@ export class CanvasView extends Widget {
       this.options.showMessage(`rendering failed: ${(err as Error).message ?? err}`, true);
     }
     // Tiles left for later frames (a coarser level shows meanwhile): keep drawing until done.
+    this.pendingTiles = pending;
     if (pending) this.scheduleRender();
     this.frameTimes.push(performance.now() - t0);
     if (this.frameTimes.length > 1000) this.frameTimes.splice(0, this.frameTimes.length - 1000);

@@ -215,10 +215,13 @@ export class LayerControls extends Widget {
     this.scheduleHistogram();
   }
 
-  /** The displayed plane of the active image at the current slice, or null outside it. */
+  /**
+   * The displayed plane of the active image at the current slice, or null outside it. A lazy
+   * image has none in the browser: no histogram (its limits come from the kernel's sample).
+   */
   private computePlane(): NDArray | null {
     const layer = this.layer;
-    if (!(layer instanceof ImageLayer)) return null;
+    if (!(layer instanceof ImageLayer) || layer.lazy) return null;
     const slice = this.model.sliceOf(layer);
     return slice ? layer.slicePlane(slice.step, slice.displayed) : null;
   }

@@ -77,7 +77,7 @@ export function imageLayer(over: Msg = {}): Msg {
   const ndim = shape.length - (over.rgb ? 1 : 0);
   return {
     id: 'L1', name: 'nuclei', kind: 'image', ...common(ndim),
-    dtype: 'uint16', shape, rgb: false, multiscale_shapes: [], colormap: 'gray', contrast_limits: [0, 1000], gamma: 1, interpolation: 'nearest', ...over
+    dtype: 'uint16', shape, rgb: false, multiscale_shapes: [], lazy: false, colormap: 'gray', contrast_limits: [0, 1000], gamma: 1, interpolation: 'nearest', ...over
   };
 }
 
