@@ -5,14 +5,12 @@
 //   node bench/render.js [--sizes 2048,4096,8192,16384] [--out bench/results/render.json]
 const path = require('path');
 const fs = require('fs');
-const os = require('os');
-const { freePort, startProcess, median, environment } = require('./transfer');
+const { median, environment } = require('./transfer');
+const { withLab } = require('./lab');
 
 const repo = path.resolve(__dirname, '..');
 const uiTests = path.join(repo, 'ui-tests');
-const { chromium } = require(require.resolve('playwright-core', { paths: [uiTests] }));
-const launchOptions = require(path.join(uiTests, 'chromium.js'));
-const { waitForLab, runCode, openNewNotebook, cellOutput, runCodeIndex } = require(path.join(uiTests, 'tests', 'helpers.js'));
+const { runCode, cellOutput, runCodeIndex } = require(path.join(uiTests, 'tests', 'helpers.js'));
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const sizes = arg('--sizes', '2048,4096,8192,16384').split(',').map(Number);
@@ -158,30 +156,8 @@ async function paintFrames(page) {
 }
 
 async function main() {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seglab-bench-'));
-  const port = await freePort();
-  let lab;
-  let browser;
-  try {
-    lab = await startProcess(
-      path.join(repo, '.venv', 'bin', 'jupyter'),
-      [
-        'lab', '--no-browser', '--allow-root', `--port=${port}`, '--ServerApp.ip=127.0.0.1', '--IdentityProvider.token=', '--ServerApp.disable_check_xsrf=True',
-        // Not cross-origin isolated: served with COOP/COEP, JupyterLab 4.5 loads but notebook
-        // cells never finish here, so browser timers keep their 0.1 ms grain (see README).
-        '--LabApp.expose_app_in_browser=True', `--ServerApp.root_dir=${root}`, `--LabApp.workspaces_dir=${path.join(root, 'workspaces')}`
-      ],
-      { env: { ...process.env, SEGLAB_DATA: path.resolve(process.env.SEGLAB_DATA || path.join(repo, '..', 'shared', 'data')) } },
-      l => l.includes('is running at'),
-      'jupyter lab'
-    );
-    browser = await chromium.launch(launchOptions);
-    const page = await (await browser.newContext({ baseURL: `http://127.0.0.1:${port}`, viewport: { width: 1200, height: 900 } })).newPage();
-    page.setDefaultTimeout(600000);
-    await page.goto('/lab?reset');
-    await waitForLab(page);
+  await withLab('render.ipynb', async (page, browser) => {
     const isolated = await page.evaluate(() => window.crossOriginIsolated);
-    await openNewNotebook(page, 'render.ipynb');
     await runCode(page, 'import os, tifffile\nnuclei = tifffile.imread(os.path.join(os.environ["SEGLAB_DATA"], "nuclei2d", "image.tif"))');
     const peer = await bareWebGLFrames(page);
     const results = [];
@@ -224,11 +200,7 @@ async function main() {
     const env = { ...environment(browser), cross_origin_isolated: isolated, timer_resolution_ms: isolated ? 0.005 : 0.1 };
     fs.writeFileSync(out, JSON.stringify({ benchmark: 'render', environment: env, results }, null, 2) + '\n');
     console.log(`wrote ${path.relative(process.cwd(), out)}`);
-  } finally {
-    if (browser) await browser.close();
-    if (lab) lab.kill('SIGTERM');
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch(error => {
