@@ -11,7 +11,7 @@ import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ._frontend import (
-    MAX_JSON_BYTES, MAX_MESSAGE_LENGTH, MAX_NDIM, MAX_SCREENSHOT_SIDE, PROTOCOL_VERSION,
+    KINDS, MAX_JSON_BYTES, MAX_MESSAGE_LENGTH, MAX_NDIM, MAX_SCREENSHOT_SIDE, PROTOCOL_VERSION,
 )
 from .multiscale import MAX_LEVELS
 from .descriptors import (
@@ -55,6 +55,11 @@ def data_request(request_id: str, layer_id: str) -> Dict[str, Any]:
 def dims(ndim: int, current_step: Sequence[int], axis_labels: Sequence[str]) -> Dict[str, Any]:
     """The slider state."""
     return _msg("dims", ndim=ndim, current_step=list(current_step), axis_labels=list(axis_labels))
+
+
+def layer_order(order: Sequence[str]) -> Dict[str, Any]:
+    """The kernel's layer order (ids, bottom first), after ``viewer.layers.move``."""
+    return _msg("layer-order", order=list(order))
 
 
 def tile_data(request_id: str, layer_id: str, level: int, start: Sequence[int], stop: Sequence[int],
@@ -131,6 +136,24 @@ def _layer_update(content: Mapping[str, Any]) -> None:
         check_props(content["props"], "props", items=False)
 
 
+#: Layers one ``layer-list`` may name (a viewer with more is a runaway loop, not a user).
+MAX_LAYERS = 1000
+
+
+def _layer_list(content: Mapping[str, Any]) -> None:
+    entries = check_list(content.get("layers"), "layers", max_len=MAX_LAYERS)
+    seen = set()
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise ProtocolError(f"layers[{i}]: expected an object with id and kind, got {entry!r}")
+        layer_id = check_str(entry.get("id"), f"layers[{i}].id")
+        if entry.get("kind") not in KINDS:
+            raise ProtocolError(f"layers[{i}].kind: expected one of {', '.join(KINDS)}, got {entry.get('kind')!r}")
+        if layer_id in seen:
+            raise ProtocolError(f"layers[{i}].id: expected each layer once, got {layer_id!r} twice")
+        seen.add(layer_id)
+
+
 def _tile_request(content: Mapping[str, Any]) -> None:
     # Shapes are the layer's business: the viewer checks the region against the level.
     check_str(content.get("request_id"), "request_id")
@@ -165,6 +188,7 @@ _FIELDS = {
     "scale-bar": check_scale_bar,
     "screenshot-reply": _screenshot_reply,
     "tile-request": _tile_request,
+    "layer-list": _layer_list,
     "error": _error,
     "chunk": lambda c: (check_str(c.get("transfer_id"), "transfer_id"),
                         check_int(c.get("index"), "index"), check_int(c.get("offset"), "offset")),
@@ -209,6 +233,6 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 __all__: List[str] = [
     "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
-    "scale_bar", "tile_data", "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
+    "scale_bar", "tile_data", "layer_order", "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
     "payload_nbytes", "check_json_size",
 ]

@@ -14,6 +14,7 @@ from . import _builders, protocol
 from ._blocking import wait_until
 from ._bridge import CommBridge
 from ._frontend import DEFAULT_CHUNK_BYTES, MODULE_NAME, MODULE_VERSION, PROTOCOL_VERSION
+from ._layer_sync import LayerSync
 from ._tiles import TileServer
 from .arrays import DEFAULT_MAX_BYTES, as_bytes_view
 from .dims import Dims
@@ -23,7 +24,7 @@ from .scale_bar import ScaleBar
 from .transfer import split_chunks_of_parts, transfer_header
 
 
-class Viewer(CommBridge, TileServer, DOMWidget):
+class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
     """A SegLab viewer, shown in a notebook output or a main-area panel.
 
     Data travels in chunked custom messages (PROTOCOL.md), never in the synced
@@ -51,6 +52,7 @@ class Viewer(CommBridge, TileServer, DOMWidget):
         self._dims = Dims(self)
         self._scale_bar = ScaleBar(self)
         self._tile_cache = TileCache()
+        self._init_layer_sync()
         self._init_bridge()
 
     # -- public API -------------------------------------------------------------
@@ -179,6 +181,8 @@ class Viewer(CommBridge, TileServer, DOMWidget):
                 self._send_layer(layer)
             self._sync_specs()
             self._layers_changed()
+        for layer in layers:
+            self._layer_list.events.inserted(layer)
 
     def _sync_specs(self) -> None:
         self.layer_specs = [layer.summary() for layer in self._layer_list._items]
@@ -249,10 +253,12 @@ class Viewer(CommBridge, TileServer, DOMWidget):
     def _remove_layer(self, layer: Layer) -> None:
         with self._lock:
             self._layer_list._items.remove(layer)
+            self._removed_ids.add(layer.id)
             self._tile_cache.drop(layer.id)
             self._sync_specs()
             self.send(protocol.layer_remove(layer.id))
             self._layers_changed()
+        self._layer_list.events.removed(layer)
 
     def _send_error(self, message: str, request_id: Optional[str] = None) -> None:
         try:

@@ -1,7 +1,19 @@
 /** Checked builders of the frontend -> kernel messages. */
 import type { TransferHeader } from '../core/transfer';
 import { Obj, requireBool, requireInt, requireString, requireTransfer } from './protocolChecks';
-import { DimsState, DisplayFields, FrontendMessage, LayerDescriptor, MAX_MESSAGE_LENGTH, MAX_SCREENSHOT_SIDE, ScaleBarFields, TileRegion } from './protocolTypes';
+import {
+  DimsState,
+  DisplayFields,
+  FrontendMessage,
+  LayerDescriptor,
+  LayerKind,
+  MAX_LAYERS,
+  MAX_MESSAGE_LENGTH,
+  MAX_SCREENSHOT_SIDE,
+  ProtocolError,
+  ScaleBarFields,
+  TileRegion
+} from './protocolTypes';
 import { payloadBytes, validateDims, validateLayerDescriptor, validateLayerProps, validateScaleBar, validateTileRegion } from './protocolValidate';
 
 // -- frontend -> kernel: checked builders ---------------------------------------------------------
@@ -70,6 +82,12 @@ export function screenshotReplyMessage(requestId: string, height: number, width:
     shape: [height, width, 4],
     transfer: requireTransfer(transfer, height * width * 4)
   };
+}
+
+/** The frontend's layers, bottom first, after the user removed, reordered or made one. */
+export function layerListMessage(layers: readonly { id: string; kind: LayerKind }[]): FrontendMessage {
+  if (layers.length > MAX_LAYERS) throw new ProtocolError(`layers: expected at most ${MAX_LAYERS} layers, got ${layers.length}`);
+  return { v: 2, type: 'layer-list', layers: layers.map(({ id, kind }, i) => ({ id: requireString(id, `layers[${i}].id`), kind })) };
 }
 
 /** Asks the kernel for a region of a lazy image's level (answered by `tile-data` or `error`). */

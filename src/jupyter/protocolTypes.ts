@@ -19,6 +19,8 @@ export const MAX_STRING_LENGTH = 256;
 export const MAX_ID_LENGTH = 128;
 export const MAX_MESSAGE_LENGTH = 10_000;
 export const MAX_SCREENSHOT_SIDE = 16_384;
+/** Layers one `layer-list` / `layer-order` may name. */
+export const MAX_LAYERS = 1000;
 /** Senders keep the JSON of one message below this (Jupyter's websocket limit is 10 MiB). */
 export const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
@@ -166,6 +168,7 @@ export type KernelMessage = V &
     | ({ type: 'scale-bar' } & ScaleBarFields)
     | { type: 'screenshot-request'; request_id: string }
     | ({ type: 'tile-data' } & TileData)
+    | { type: 'layer-order'; order: string[] }
     | { type: 'open-panel'; title?: string | null }
     | { type: 'error'; message: string; request_id?: string }
   );
@@ -181,6 +184,7 @@ export type FrontendMessage = V &
     | { type: 'screenshot-reply'; request_id: string; shape: [number, number, 4]; transfer: TransferHeader }
     | { type: 'chunk'; transfer_id: string; index: number; offset: number }
     | ({ type: 'tile-request'; request_id: string; layer_id: string } & TileRegion)
+    | { type: 'layer-list'; layers: { id: string; kind: LayerKind }[] }
     | { type: 'error'; message: string; request_id?: string; transfer_id?: string }
   );
 

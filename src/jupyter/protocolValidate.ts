@@ -34,6 +34,7 @@ import {
   LayerKind,
   LayerProps,
   MAX_ARRAY_BYTES,
+  MAX_LAYERS,
   MAX_MESSAGE_LENGTH,
   MAX_NDIM,
   MAX_POINTS,
@@ -294,6 +295,7 @@ const KERNEL_TYPES = [
   'scale-bar',
   'screenshot-request',
   'tile-data',
+  'layer-order',
   'open-panel',
   'error'
 ];
@@ -374,6 +376,11 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
         throw new ProtocolError(`shape: expected ${region.start.length} axes (or one more of 3 or 4 colours), got ${shape.length}`);
       }
       return { v: 2, type: 'tile-data', request_id: msg.request_id as string, layer_id: msg.layer_id as string, ...region, shape, dtype };
+    }
+    case 'layer-order': {
+      const order = requireList(msg.order, 'order', undefined, MAX_LAYERS).map((id, i) => requireString(id, `order[${i}]`));
+      if (new Set(order).size !== order.length) throw new ProtocolError('order: expected each layer id once');
+      break;
     }
     case 'open-panel':
       if (msg.title !== undefined && msg.title !== null) requireString(msg.title, 'title', MAX_STRING_LENGTH);

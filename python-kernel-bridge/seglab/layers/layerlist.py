@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, List, Union
 
 import numpy as np
 
+from .._events import EventGroup
 from .base import Layer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,6 +36,9 @@ class LayerList:
     def __init__(self, viewer: "Viewer") -> None:
         self._viewer = viewer
         self._items: List[Layer] = []
+        #: napari's ``layers.events``: ``inserted`` (the layer), ``removed`` (the layer),
+        #: ``moved`` (the names in their new order), from Python or from the viewer.
+        self.events = EventGroup(self, ("inserted", "removed", "moved"))
 
     def __len__(self) -> int:
         return len(self._items)
@@ -72,6 +76,20 @@ class LayerList:
         """Remove a layer (by name or object) from the viewer and the frontend."""
         layer = self._items[self.index(item)]
         self._viewer._remove_layer(layer)
+
+    def move(self, index: int, dest_index: int) -> None:
+        """napari's ``layers.move(index, dest_index)``: the layer at ``index`` ends up at
+        ``dest_index`` (bottom is 0); every frontend follows."""
+        n = len(self._items)
+        for value, what in ((index, "index"), (dest_index, "dest_index")):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not -n <= value < n:
+                raise IndexError(f"{what}: expected an int in [{-n}, {n}), got {value!r}")
+        with self._viewer._lock:
+            layer = self._items.pop(index)
+            self._items.insert(dest_index % n, layer)
+            self._viewer._sync_specs()
+            self._viewer._send_order()
+        self.events.moved(self.names())
 
     def names(self) -> List[str]:
         """Layer names, bottom first."""

@@ -17,6 +17,7 @@ import {
   levelShapes,
   KernelMessage,
   LayerDescriptor,
+  layerListMessage,
   layerReadyMessage,
   layerUpdateMessage,
   scaleBarMessage,
@@ -67,6 +68,8 @@ export class KernelBridge {
   /** Set while applying kernel messages, so those changes are not echoed back as user edits. */
   private applying = false;
   private pendingDims: DimsState | null = null;
+  /** The layer list as last told to the kernel (or set by it), to send only real changes. */
+  private lastListed = '';
   /** Where each lazy image layer gets its tiles (one source per descriptor the kernel sent). */
   private readonly tileSources = new Map<string, KernelTileSource>();
 
@@ -128,6 +131,9 @@ export class KernelBridge {
       case 'layer-remove':
         this.viewer.removeLayer(message.layer_id);
         this.forget(message.layer_id);
+        break;
+      case 'layer-order':
+        this.applyOrder(message.order);
         break;
       case 'tile-data':
         // A reply to a source since replaced (new data, a reload) is simply late: dropped.
@@ -305,10 +311,32 @@ export class KernelBridge {
     }
   }
 
+  /**
+   * The user removed, reordered, duplicated or made a layer: the kernel's `viewer.layers`
+   * follows (`layer-list`). Changes the kernel itself asked for are not echoed.
+   */
   private onLayersChanged(): void {
     for (const id of [...this.revisions.keys()]) {
       if (!this.viewer.getLayer(id)) this.forget(id);
     }
+    const listed = this.viewer.layers.map(l => `${l.id}:${l.kind}`).join('|');
+    if (listed === this.lastListed) return;
+    this.lastListed = listed;
+    if (this.applying) return;
+    this.post(layerListMessage(this.viewer.layers.map(l => ({ id: l.id, kind: l.kind }))));
+  }
+
+  /** The kernel's order (ids bottom first); layers it does not know keep their places among them. */
+  private applyOrder(order: readonly string[]): void {
+    const layers = this.viewer.layers;
+    const known = layers.filter(l => order.includes(l.id));
+    const wanted = order.map(id => known.find(l => l.id === id)).filter((l): l is Layer => l !== undefined);
+    // The slots the kernel's layers occupy, refilled in the kernel's order.
+    const slots = layers.map((l, i) => (order.includes(l.id) ? i : -1)).filter(i => i >= 0);
+    slots.forEach((slot, k) => {
+      const from = this.viewer.layers.indexOf(wanted[k]);
+      if (from !== slot) this.viewer.moveLayer(from, slot);
+    });
   }
 
   private onDimsChanged(): void {

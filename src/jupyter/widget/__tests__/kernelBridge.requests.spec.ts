@@ -21,6 +21,7 @@ describe('KernelBridge: data-request', () => {
     const { viewer, sent, bridge } = setup();
     const pixels = new Float32Array(1200 * 2100).map((_, i) => Math.sin(i) * 1000); // 10,080,000 bytes
     viewer.addImage({ dtype: 'float32', shape: [1200, 2100], data: pixels }, { id: 'big', name: 'big', contrastLimits: [-1000, 1000] });
+    sent.length = 0; // the layer-list announcing the new layer
     kernelSays(bridge, request('R1', 'big'));
     const reply = replyFor(sent, 'R1');
     expect(reply.content).toMatchObject({ v: 2, type: 'data-reply', request_id: 'R1' });

@@ -1,0 +1,59 @@
+// Covers the layer-list sync of src/jupyter/widget/kernelBridge.ts: the user's removals, reorders
+// and new layers are told to the kernel as `layer-list` (never the kernel's own changes), and a
+// kernel `layer-order` reorders the model, leaving layers the kernel does not know in place.
+import { LabelsLayer } from '../../../viewer/model/labelsLayer';
+import { checkSentMessages, imageLayer, kernelSays, labelsLayer, pattern, sendLayer, setup } from './bridgeHarness';
+
+afterEach(checkSentMessages);
+
+function withThree() {
+  const s = setup();
+  sendLayer(s.bridge, imageLayer({ id: 'A', name: 'a' }), pattern(4000), 'TA');
+  sendLayer(s.bridge, labelsLayer({ id: 'B', name: 'b', shape: [4, 5] }), new Int32Array(20), 'TB');
+  sendLayer(s.bridge, imageLayer({ id: 'C', name: 'c' }), pattern(4000), 'TC');
+  s.sent.length = 0;
+  return s;
+}
+
+const lists = (sent: { content: Record<string, unknown> }[]) => sent.filter(m => m.content.type === 'layer-list').map(m => m.content.layers);
+
+describe('KernelBridge: layer list', () => {
+  it('does not echo the layers the kernel added or removed', () => {
+    const { sent, bridge } = withThree();
+    kernelSays(bridge, { v: 2, type: 'layer-remove', layer_id: 'B' });
+    expect(lists(sent)).toEqual([]);
+  });
+
+  it('tells the kernel about a layer the user deleted, moved or made', () => {
+    const { sent, viewer } = withThree();
+    viewer.removeLayer('B');
+    viewer.moveLayer(1, 0);
+    viewer.addLayer(new LabelsLayer({ dtype: 'int32', shape: [40, 50], data: new Int32Array(2000) }, { id: 'N', name: 'Labels' }));
+    expect(lists(sent)).toEqual([
+      [{ id: 'A', kind: 'image' }, { id: 'C', kind: 'image' }],
+      [{ id: 'C', kind: 'image' }, { id: 'A', kind: 'image' }],
+      [{ id: 'C', kind: 'image' }, { id: 'A', kind: 'image' }, { id: 'N', kind: 'labels' }]
+    ]);
+    // A change of a layer's name or opacity is no change of the list.
+    viewer.getLayer('A')!.opacity = 0.5;
+    expect(lists(sent)).toHaveLength(3);
+  });
+
+  it('applies the kernel order and keeps the layers it does not know in their places', () => {
+    const { sent, viewer, bridge } = withThree();
+    viewer.addLayer(new LabelsLayer({ dtype: 'int32', shape: [40, 50], data: new Int32Array(2000) }, { id: 'N', name: 'Labels' }));
+    viewer.moveLayer(3, 1); // A, N, B, C
+    sent.length = 0;
+    kernelSays(bridge, { v: 2, type: 'layer-order', order: ['C', 'A', 'B'] });
+    expect(viewer.layers.map(l => l.id)).toEqual(['C', 'N', 'A', 'B']);
+    expect(lists(sent)).toEqual([]); // the kernel's own order is not sent back
+  });
+
+  it('refuses an order that names a layer twice, and changes nothing', () => {
+    const { sent, viewer, bridge } = withThree();
+    bridge.handle({ v: 2, type: 'layer-order', order: ['C', 'C', 'A'] }); // not through kernelSays: it refuses invalid messages
+    expect(viewer.layers.map(l => l.id)).toEqual(['A', 'B', 'C']);
+    expect(sent.map(m => m.content.type)).toEqual(['error']);
+    expect(String(sent[0].content.message)).toMatch(/order: expected each layer id once/);
+  });
+});
