@@ -8,11 +8,13 @@ every message carries ``"v"``. Frontend -> kernel messages go through
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ._frontend import (
     KINDS, MAX_JSON_BYTES, MAX_MESSAGE_LENGTH, MAX_NDIM, MAX_SCREENSHOT_SIDE, PROTOCOL_VERSION,
 )
+from .camera import MODIFIERS, check_center, check_zoom
 from .multiscale import MAX_LEVELS
 from .descriptors import (
     ProtocolError, check_bool, check_descriptor, check_dims, check_int, check_list, check_props,
@@ -55,6 +57,11 @@ def data_request(request_id: str, layer_id: str) -> Dict[str, Any]:
 def dims(ndim: int, current_step: Sequence[int], axis_labels: Sequence[str]) -> Dict[str, Any]:
     """The slider state."""
     return _msg("dims", ndim=ndim, current_step=list(current_step), axis_labels=list(axis_labels))
+
+
+def camera(center: Sequence[float], zoom: float) -> Dict[str, Any]:
+    """The camera (``viewer.camera``): world (row, col) at the canvas centre and the zoom."""
+    return _msg("camera", center=list(center), zoom=zoom)
 
 
 def layer_order(order: Sequence[str]) -> Dict[str, Any]:
@@ -154,6 +161,30 @@ def _layer_list(content: Mapping[str, Any]) -> None:
         seen.add(layer_id)
 
 
+def _camera(content: Mapping[str, Any]) -> None:
+    try:
+        check_center(content.get("center"))
+        check_zoom(content.get("zoom"))
+    except ValueError as exc:
+        raise ProtocolError(str(exc)) from None
+    if len(content["center"]) != 2:
+        raise ProtocolError(f"center: expected 2 numbers, got {len(content['center'])}")
+
+
+def _click(content: Mapping[str, Any]) -> None:
+    position = check_list(content.get("position"), "position", max_len=MAX_NDIM)
+    if len(position) < 2:
+        raise ProtocolError(f"position: expected 2 to {MAX_NDIM} numbers (one per world axis), got {len(position)}")
+    for i, value in enumerate(position):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ProtocolError(f"position[{i}]: expected a finite number, got {value!r}")
+    check_int(content.get("button"), "button", 1, 3)
+    modifiers = check_list(content.get("modifiers"), "modifiers", max_len=len(MODIFIERS))
+    for i, name in enumerate(modifiers):
+        if name not in MODIFIERS:
+            raise ProtocolError(f"modifiers[{i}]: expected one of {', '.join(MODIFIERS)}, got {name!r}")
+
+
 def _tile_request(content: Mapping[str, Any]) -> None:
     # Shapes are the layer's business: the viewer checks the region against the level.
     check_str(content.get("request_id"), "request_id")
@@ -189,6 +220,8 @@ _FIELDS = {
     "screenshot-reply": _screenshot_reply,
     "tile-request": _tile_request,
     "layer-list": _layer_list,
+    "camera": _camera,
+    "click": _click,
     "error": _error,
     "chunk": lambda c: (check_str(c.get("transfer_id"), "transfer_id"),
                         check_int(c.get("index"), "index"), check_int(c.get("offset"), "offset")),
@@ -233,6 +266,6 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 __all__: List[str] = [
     "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
-    "scale_bar", "tile_data", "layer_order", "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
+    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
     "payload_nbytes", "check_json_size",
 ]

@@ -17,6 +17,7 @@ from ._frontend import DEFAULT_CHUNK_BYTES, MODULE_NAME, MODULE_VERSION, PROTOCO
 from ._layer_sync import LayerSync
 from ._tiles import TileServer
 from .arrays import DEFAULT_MAX_BYTES, as_bytes_view
+from .camera import Camera, run_click_callbacks
 from .dims import Dims
 from .lazy import TileCache, axis_labels_of
 from .layers import ImageLayer, LabelsLayer, Layer, LayerList, PointsLayer, ShapesLayer, unique_name
@@ -51,6 +52,10 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         self._lock = threading.RLock()
         self._dims = Dims(self)
         self._scale_bar = ScaleBar(self)
+        self._camera = Camera(self)
+        #: napari-style: each ``callback(viewer, event)`` runs on a click in the viewer
+        #: (``event.position`` in world coordinates, ``event.button``, ``event.modifiers``).
+        self.mouse_click_callbacks: List[Any] = []
         self._tile_cache = TileCache()
         self._init_layer_sync()
         self._init_bridge()
@@ -66,6 +71,12 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
     def dims(self) -> Dims:
         """Slider state: ``current_step``, ``axis_labels``, ``ndim``, ``range``."""
         return self._dims
+
+    @property
+    def camera(self) -> Camera:
+        """napari's camera: ``center`` (world row, column at the canvas centre) and ``zoom``
+        (screen pixels per world unit); set them to move the view, read them after a pan."""
+        return self._camera
 
     @property
     def scale_bar(self) -> ScaleBar:
@@ -219,6 +230,9 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
     def _send_dims(self) -> None:
         self.send(protocol.dims(**self._dims.message_fields()))
 
+    def _send_camera(self) -> None:
+        self.send(protocol.camera(**self._camera.message_fields()))
+
     def _send_scale_bar(self) -> None:
         self.send(protocol.scale_bar(**self._scale_bar.message_fields()))
 
@@ -229,9 +243,17 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         # A fresh frontend starts with napari's defaults: only a changed scale bar needs sending.
         if not self._scale_bar.is_default:
             self._send_scale_bar()
+        if self._camera.known:  # the view Python set (or the last one a frontend showed)
+            self._send_camera()
 
     def _on_scale_bar(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
         self._scale_bar._apply_remote(msg)
+
+    def _on_camera(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
+        self._camera._apply_remote(msg)
+
+    def _on_click(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
+        run_click_callbacks(self, self.mouse_click_callbacks, msg)
 
     def _data_replaced(self, layer: Layer) -> None:
         self._tile_cache.drop(layer.id)

@@ -2,6 +2,8 @@
 import type { TransferHeader } from '../core/transfer';
 import { Obj, requireBool, requireInt, requireString, requireTransfer } from './protocolChecks';
 import {
+  CameraFields,
+  ClickFields,
   DimsState,
   DisplayFields,
   FrontendMessage,
@@ -14,7 +16,7 @@ import {
   ScaleBarFields,
   TileRegion
 } from './protocolTypes';
-import { payloadBytes, validateDims, validateLayerDescriptor, validateLayerProps, validateScaleBar, validateTileRegion } from './protocolValidate';
+import { payloadBytes, validateCamera, validateClick, validateDims, validateLayerDescriptor, validateLayerProps, validateScaleBar, validateTileRegion } from './protocolValidate';
 
 // -- frontend -> kernel: checked builders ---------------------------------------------------------
 
@@ -82,6 +84,14 @@ export function screenshotReplyMessage(requestId: string, height: number, width:
     shape: [height, width, 4],
     transfer: requireTransfer(transfer, height * width * 4)
   };
+}
+
+export function cameraMessage(camera: CameraFields): FrontendMessage {
+  return { v: 2, type: 'camera', ...validateCamera(camera as unknown as Obj) };
+}
+
+export function clickMessage(click: ClickFields): FrontendMessage {
+  return { v: 2, type: 'click', ...validateClick(click as unknown as Obj) };
 }
 
 /** The frontend's layers, bottom first, after the user removed, reordered or made one. */

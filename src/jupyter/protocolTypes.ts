@@ -153,6 +153,24 @@ export interface TileRegion {
 /** The pixels of a region (one buffer): its shape (the colour axis last) and dtype. */
 export type TileData = TileRegion & { request_id: string; layer_id: string; shape: number[]; dtype: DType };
 
+/** The `camera` message (napari's `viewer.camera` in 2D), the same both ways. */
+export interface CameraFields {
+  /** World (row, col) of the displayed axes at the canvas centre. */
+  center: [number, number];
+  /** Screen pixels per world unit. */
+  zoom: number;
+}
+
+/** Mouse buttons as napari numbers them. */
+export const CLICK_BUTTONS = [1, 2, 3] as const;
+export const CLICK_MODIFIERS = ['Shift', 'Control', 'Alt', 'Meta'] as const;
+/** A click in the viewer: the world point on every axis, the button, the modifier keys. */
+export interface ClickFields {
+  position: number[];
+  button: (typeof CLICK_BUTTONS)[number];
+  modifiers: (typeof CLICK_MODIFIERS)[number][];
+}
+
 /** The `scale-bar` message's fields (napari's `viewer.scale_bar`), the same both ways. */
 export type ScaleBarFields = ScaleBarState;
 
@@ -169,6 +187,7 @@ export type KernelMessage = V &
     | { type: 'screenshot-request'; request_id: string }
     | ({ type: 'tile-data' } & TileData)
     | { type: 'layer-order'; order: string[] }
+    | ({ type: 'camera' } & CameraFields)
     | { type: 'open-panel'; title?: string | null }
     | { type: 'error'; message: string; request_id?: string }
   );
@@ -185,6 +204,8 @@ export type FrontendMessage = V &
     | { type: 'chunk'; transfer_id: string; index: number; offset: number }
     | ({ type: 'tile-request'; request_id: string; layer_id: string } & TileRegion)
     | { type: 'layer-list'; layers: { id: string; kind: LayerKind }[] }
+    | ({ type: 'camera' } & CameraFields)
+    | ({ type: 'click' } & ClickFields)
     | { type: 'error'; message: string; request_id?: string; transfer_id?: string }
   );
 

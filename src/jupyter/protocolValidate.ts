@@ -2,6 +2,7 @@
 import { COLORMAP_NAMES } from '../core/colormaps';
 import { bytesPerElement, DType, DTYPES } from '../core/dtypes';
 import { checkPyramid, PyramidError } from '../core/pyramid';
+import { MAX_ZOOM, MIN_ZOOM } from '../viewer/model/camera';
 import { checkPosition, checkUnit, checkVisible, ScaleBarError } from '../viewer/model/scaleBar';
 import {
   fail,
@@ -33,6 +34,9 @@ import {
   LayerDescriptor,
   LayerKind,
   LayerProps,
+  CameraFields,
+  CLICK_MODIFIERS,
+  ClickFields,
   MAX_ARRAY_BYTES,
   MAX_LAYERS,
   MAX_MESSAGE_LENGTH,
@@ -296,9 +300,26 @@ const KERNEL_TYPES = [
   'screenshot-request',
   'tile-data',
   'layer-order',
+  'camera',
   'open-panel',
   'error'
 ];
+
+/** The fields of a `camera` message (either way): a finite centre and a zoom the camera accepts. */
+export function validateCamera(msg: Obj): CameraFields {
+  const center = requireList(msg.center, 'center', 2).map((v, i) => requireNumber(v, `center[${i}]`, {})) as [number, number];
+  const zoom = requireNumber(msg.zoom, 'zoom', { lo: MIN_ZOOM, hi: MAX_ZOOM });
+  return { center, zoom };
+}
+
+/** The fields of a `click` message. */
+export function validateClick(msg: Obj): ClickFields {
+  const position = requireList(msg.position, 'position', undefined, MAX_NDIM).map((v, i) => requireNumber(v, `position[${i}]`, {}));
+  if (position.length < MIN_NDIM) throw new ProtocolError(`position: expected ${MIN_NDIM} to ${MAX_NDIM} numbers, got ${position.length}`);
+  const button = requireInt(msg.button, 'button', 1, 3) as ClickFields['button'];
+  const modifiers = requireList(msg.modifiers, 'modifiers', undefined, CLICK_MODIFIERS.length).map((m, i) => requireEnum(m, `modifiers[${i}]`, CLICK_MODIFIERS));
+  return { position, button, modifiers };
+}
 
 /** Checks the region fields of a `tile-request` or `tile-data` (lengths agree, bounds are the layer's business). */
 export function validateTileRegion(msg: Obj): TileRegion {
@@ -377,6 +398,9 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
       }
       return { v: 2, type: 'tile-data', request_id: msg.request_id as string, layer_id: msg.layer_id as string, ...region, shape, dtype };
     }
+    case 'camera':
+      validateCamera(msg);
+      break;
     case 'layer-order': {
       const order = requireList(msg.order, 'order', undefined, MAX_LAYERS).map((id, i) => requireString(id, `order[${i}]`));
       if (new Set(order).size !== order.length) throw new ProtocolError('order: expected each layer id once');

@@ -17,6 +17,8 @@ import {
   levelShapes,
   KernelMessage,
   LayerDescriptor,
+  cameraMessage,
+  clickMessage,
   layerListMessage,
   layerReadyMessage,
   layerUpdateMessage,
@@ -38,6 +40,9 @@ export interface BridgeEvents {
   /** The canvas of a displayed view as RGBA (H, W, 4), or null when none is displayed. */
   screenshot?: () => NDArray | null;
 }
+
+/** How often a pan or zoom in progress updates `viewer.camera` in the kernel. */
+const CAMERA_INTERVAL_MS = 100;
 
 // A kernel can only have this many transfers in flight per viewer; more means a runaway sender.
 const MAX_PENDING_TRANSFERS = 16;
@@ -68,6 +73,8 @@ export class KernelBridge {
   /** Set while applying kernel messages, so those changes are not echoed back as user edits. */
   private applying = false;
   private pendingDims: DimsState | null = null;
+  private cameraTimer: ReturnType<typeof setTimeout> | null = null;
+  private cameraDirty = false;
   /** The layer list as last told to the kernel (or set by it), to send only real changes. */
   private lastListed = '';
   /** Where each lazy image layer gets its tiles (one source per descriptor the kernel sent). */
@@ -83,6 +90,8 @@ export class KernelBridge {
     viewer.layersChanged.connect(this.onLayersChanged, this);
     viewer.dims.stepChanged.connect(this.onDimsChanged, this);
     viewer.scaleBar.changed.connect(this.onScaleBarChanged, this);
+    viewer.camera.changed.connect(this.onCameraChanged, this);
+    viewer.clicked.connect((_, click) => this.post(clickMessage(click)), this);
     // A stroke ends by pushing its undo step: the moment to announce it.
     viewer.history.changed.connect(this.onHistoryChanged, this);
   }
@@ -131,6 +140,9 @@ export class KernelBridge {
       case 'layer-remove':
         this.viewer.removeLayer(message.layer_id);
         this.forget(message.layer_id);
+        break;
+      case 'camera':
+        this.viewer.camera.set({ row: message.center[0], col: message.center[1] }, message.zoom);
         break;
       case 'layer-order':
         this.applyOrder(message.order);
@@ -343,6 +355,29 @@ export class KernelBridge {
     if (this.applying || this.revisions.size === 0) return;
     const dims = this.viewer.dims;
     this.post(dimsMessage({ ndim: dims.ndim, current_step: [...dims.currentStep], axis_labels: [...dims.axisLabels] }));
+  }
+
+  /**
+   * A pan or zoom of the user's goes to `viewer.camera`: at once, then at most every
+   * CAMERA_INTERVAL_MS while it goes on (the last position always arrives).
+   */
+  private onCameraChanged(): void {
+    if (this.applying) return;
+    if (this.cameraTimer !== null) {
+      this.cameraDirty = true;
+      return;
+    }
+    this.sendCamera();
+    this.cameraTimer = setTimeout(() => {
+      this.cameraTimer = null;
+      if (this.cameraDirty) this.onCameraChanged();
+    }, CAMERA_INTERVAL_MS);
+  }
+
+  private sendCamera(): void {
+    this.cameraDirty = false;
+    const { center, zoom } = this.viewer.camera;
+    this.post(cameraMessage({ center: [center.row, center.col], zoom }));
   }
 
   /** A change made in this frontend (none of its widgets offers one yet; code may) goes to `viewer.scale_bar`. */

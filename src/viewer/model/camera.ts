@@ -21,8 +21,9 @@ export interface CanvasSize {
   height: number;
 }
 
-const MIN_ZOOM = 1e-4;
-const MAX_ZOOM = 1e4;
+/** The zoom range (screen pixels per world unit); the kernel's camera accepts the same. */
+export const MIN_ZOOM = 1e-4;
+export const MAX_ZOOM = 1e4;
 
 /**
  * The 2D camera, as napari's: the data point at the canvas centre and the zoom in screen

@@ -33,6 +33,14 @@ export interface LayerSlice {
   displayed: [number, number];
 }
 
+/** A click in a view (napari's mouse event): the world point on every axis, button, modifiers. */
+export interface ViewerClick {
+  position: number[];
+  /** 1 left, 2 right, 3 middle (napari's numbering). */
+  button: 1 | 2 | 3;
+  modifiers: ('Shift' | 'Control' | 'Alt' | 'Meta')[];
+}
+
 /** World bounding box of the displayed axes, for "reset view". */
 export interface DisplayedExtent {
   top: number;
@@ -89,6 +97,7 @@ export class ViewerModel {
   private readonly _layersChanged = new Signal<this, void>(this);
   private readonly _layerChanged = new Signal<this, { layer: Layer; what: LayerChange }>(this);
   private readonly _selectionChanged = new Signal<this, void>(this);
+  private readonly _clicked = new Signal<this, ViewerClick>(this);
 
   get layers(): readonly Layer[] {
     return this._layers;
@@ -106,6 +115,16 @@ export class ViewerModel {
 
   get selectionChanged(): ISignal<this, void> {
     return this._selectionChanged;
+  }
+
+  /** A click in one of the views (for the kernel's `mouse_click_callbacks`). */
+  get clicked(): ISignal<this, ViewerClick> {
+    return this._clicked;
+  }
+
+  /** What a view calls on a click (a press released without dragging). */
+  reportClick(click: ViewerClick): void {
+    this._clicked.emit({ position: [...click.position], button: click.button, modifiers: [...click.modifiers] });
   }
 
   /** The layer with this id; with `type`, only if it is of that class. */

@@ -8,6 +8,7 @@ import { ImageRenderer } from '../render/imageRenderer';
 import { OverlayDraft } from '../render/overlayDraft';
 import { VectorOverlay } from '../render/vectorOverlay';
 import { CursorTool } from '../tools/cursorTool';
+import { DRAG_THRESHOLD_PX } from '../tools/toolBase';
 import { FileDropTool } from '../tools/fileDrop';
 import { LabelsTool } from '../tools/labelsTool';
 import { DEFAULT_PAN_ZOOM, PanZoomOptions, PanZoomTool } from '../tools/panZoom';
@@ -56,6 +57,8 @@ export class CanvasView extends Widget {
   private readonly planeLabel = document.createElement('div');
   /** Whether the last frame still missed tiles (uploads left for later, lazy regions on their way). */
   private pendingTiles = false;
+  private fitting = false;
+  private press: { x: number; y: number; pointerId: number } | null = null;
   /** Frame times (ms of main-thread render work), read by benchmarks through the DOM node. */
   readonly frameTimes: number[] = [];
 
@@ -123,6 +126,13 @@ export class CanvasView extends Widget {
     }
     host.addEventListener('pointermove', this.onPointerMove);
     host.addEventListener('pointerleave', this.onPointerLeave);
+    // Capture phase: tools stop the events they consume, and a click is a click whatever the tool.
+    host.addEventListener('pointerdown', this.onPressForClick, true);
+    host.addEventListener('pointerup', this.onReleaseForClick, true);
+    // A view set from outside (the kernel's camera) is the user's: no refit on resize.
+    model.camera.changed.connect(() => {
+      if (!this.fitting) this.viewFitted = true;
+    }, this);
     this.resizeObserver = new ResizeObserver(() => {
       if (!this.viewFitted) this.resetView();
       this.scheduleRender();
@@ -141,6 +151,8 @@ export class CanvasView extends Widget {
     Signal.clearData(this); // the model's signals connected to this view
     this.node.removeEventListener('pointermove', this.onPointerMove);
     this.node.removeEventListener('pointerleave', this.onPointerLeave);
+    this.node.removeEventListener('pointerdown', this.onPressForClick, true);
+    this.node.removeEventListener('pointerup', this.onReleaseForClick, true);
     super.dispose();
   }
 
@@ -149,7 +161,12 @@ export class CanvasView extends Widget {
     const extent = this.model.extentIn(this.plane.dims);
     const size = this.canvasSize();
     if (extent && size.width > 0 && size.height > 0) {
-      this.plane.camera.fitExtent(extent, size);
+      this.fitting = true;
+      try {
+        this.plane.camera.fitExtent(extent, size);
+      } finally {
+        this.fitting = false;
+      }
       this.viewFitted = true;
     }
   }
@@ -247,6 +264,26 @@ export class CanvasView extends Widget {
     const rect = this.node.getBoundingClientRect();
     this.lastPointer = { x: event.clientX - rect.left, y: event.clientY - rect.top };
     this.updateCursorReadout();
+  };
+
+  private onPressForClick = (event: PointerEvent): void => {
+    this.press = { x: event.clientX, y: event.clientY, pointerId: event.pointerId };
+  };
+
+  /** A press released within the drag threshold is a click: reported with its world point. */
+  private onReleaseForClick = (event: PointerEvent): void => {
+    const press = this.press;
+    this.press = null;
+    if (!press || press.pointerId !== event.pointerId || Math.hypot(event.clientX - press.x, event.clientY - press.y) >= DRAG_THRESHOLD_PX) return;
+    const rect = this.node.getBoundingClientRect();
+    const at = this.plane.camera.screenToData({ x: event.clientX - rect.left, y: event.clientY - rect.top }, this.canvasSize());
+    const position = this.plane.dims.point;
+    const [row, col] = this.plane.dims.displayed;
+    position[row] = at.row;
+    position[col] = at.col;
+    const button = ({ 0: 1, 1: 3, 2: 2 } as Record<number, 1 | 2 | 3>)[event.button] ?? 1;
+    const modifiers = (['Shift', 'Control', 'Alt', 'Meta'] as const).filter(m => event.getModifierState(m));
+    this.model.reportClick({ position, button, modifiers });
   };
 
   private onPointerLeave = (): void => {

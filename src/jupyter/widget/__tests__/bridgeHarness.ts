@@ -39,6 +39,8 @@ export function validateFrontendMessage(content: Msg, buffers: number): void {
     dims: () => P.dimsMessage({ ndim: c.ndim, current_step: c.current_step, axis_labels: c.axis_labels }),
     'scale-bar': () => P.scaleBarMessage({ visible: c.visible, unit: c.unit, position: c.position }),
     'layer-list': () => P.layerListMessage(c.layers),
+    camera: () => P.cameraMessage({ center: c.center, zoom: c.zoom }),
+    click: () => P.clickMessage({ position: c.position, button: c.button, modifiers: c.modifiers }),
     'tile-request': () => P.tileRequestMessage(c.request_id, c.layer_id, { level: c.level, start: c.start, stop: c.stop, step: c.step }),
     'screenshot-reply': () => P.screenshotReplyMessage(c.request_id, c.shape?.[0], c.shape?.[1], c.transfer),
     chunk: () => P.chunkMessage(c.transfer_id, c.index, c.offset),
