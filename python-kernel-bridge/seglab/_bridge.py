@@ -93,6 +93,8 @@ class CommBridge:
     def _fetch(self, layer: "Layer", timeout: Optional[float]) -> Any:
         if not self._await_frontend():
             return layer._value()  # headless: the kernel copy is all there is
+        if layer.kind == "labels" and not layer.stale:
+            return layer._value()  # every edit's pixels arrived (layer-edit): nothing to ask
         if timeout is None:
             timeout = 30.0 + layer.nbytes / 20e6
         request = _Request(decode=layer._apply_reply, max_bytes=max(self.max_bytes, layer.nbytes),
@@ -153,6 +155,29 @@ class CommBridge:
             self._sync_specs()
             if msg.get("props") and {"scale", "translate"} & set(msg["props"]):
                 self._dims._layers_changed(self._layer_list._items)  # the frontend did the same
+
+    def _on_layer_edit(self, msg: Dict[str, Any], buffers: List[Any]) -> None:
+        """The pixels a user edit changed, written into the kernel's copy (the box arrives
+        right after the edit's ``layer-update``, in pieces; the last makes the copy current)."""
+        layer = self._layer_by_id(msg["layer_id"])
+        if layer is None or layer.kind != "labels":
+            raise ProtocolError(f"layer_id: expected a labels layer of this viewer, got {msg['layer_id']!r}")
+        if msg["revision"] != layer.revision:
+            return  # a newer edit or new data since: this piece is stale
+        array = layer._array
+        start, stop = msg["start"], msg["stop"]
+        if len(start) != array.ndim or any(b > n for b, n in zip(stop, array.shape)):
+            raise ProtocolError(f"stop: expected a box inside shape {array.shape}, got {start} to {stop}")
+        shape = tuple(b - a for a, b in zip(start, stop))
+        data = memoryview(buffers[0]).cast("B")
+        if data.nbytes != int(np.prod(shape)) * array.dtype.itemsize:
+            raise ProtocolError(f"buffers[0]: expected {int(np.prod(shape)) * array.dtype.itemsize} bytes for a "
+                                f"{shape} box of {array.dtype.name}, got {data.nbytes}")
+        if not array.flags.writeable:
+            array = layer._array = array.copy()
+        array[tuple(slice(a, b) for a, b in zip(start, stop))] = np.frombuffer(data, array.dtype).reshape(shape)
+        if msg["last"]:
+            layer._copy_revision = msg["revision"]
 
     def _on_dims(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
         self._dims._apply_remote(msg)

@@ -161,6 +161,17 @@ def _layer_list(content: Mapping[str, Any]) -> None:
         seen.add(layer_id)
 
 
+def _layer_edit(content: Mapping[str, Any]) -> None:
+    check_str(content.get("layer_id"), "layer_id")
+    check_int(content.get("revision"), "revision", 1)
+    check_bool(content.get("last"), "last")
+    start = check_list(content.get("start"), "start", max_len=MAX_NDIM)
+    stop = check_list(content.get("stop"), "stop", length=len(start))
+    for i, (a, b) in enumerate(zip(start, stop)):
+        check_int(a, f"start[{i}]", 0)
+        check_int(b, f"stop[{i}]", a + 1 if _is_int(a) else 1)
+
+
 def _camera(content: Mapping[str, Any]) -> None:
     try:
         check_center(content.get("center"))
@@ -221,6 +232,7 @@ _FIELDS = {
     "tile-request": _tile_request,
     "layer-list": _layer_list,
     "camera": _camera,
+    "layer-edit": _layer_edit,
     "click": _click,
     "error": _error,
     "chunk": lambda c: (check_str(c.get("transfer_id"), "transfer_id"),
@@ -256,7 +268,7 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
         if kind not in _FIELDS:
             raise ProtocolError(f"type: expected one of {', '.join(sorted(_FIELDS))}, got {kind!r}")
         _FIELDS[kind](content)
-        wanted = 1 if kind == "chunk" else 0
+        wanted = 1 if kind in ("chunk", "layer-edit") else 0
         if len(buffers) != wanted:
             raise ProtocolError(f"buffers: expected {wanted} buffer(s) with a {kind!r} message, got {len(buffers)}")
     except ProtocolError as exc:

@@ -63,3 +63,35 @@ export function planeOf(array: NDArray, step: readonly number[], displayed: read
   }
   return { dtype, shape: outShape, data: out };
 }
+
+/**
+ * The box [start, stop) of a C-order array as a new C-order array (e.g. the part of a labels
+ * layer an edit touched, to send instead of the whole layer): one contiguous copy per run
+ * along the last axis.
+ */
+export function copyRegion(array: NDArray, start: readonly number[], stop: readonly number[]): NDArray {
+  const { shape } = array;
+  if (start.length !== shape.length || stop.length !== shape.length || shape.some((n, a) => !(start[a] >= 0 && start[a] < stop[a] && stop[a] <= n))) {
+    throw new RangeError(`expected a box inside shape (${shape.join(', ')}), got [${start.join(', ')}] to [${stop.join(', ')}]`);
+  }
+  const outShape = stop.map((b, a) => b - start[a]);
+  const strides = stridesOf(shape);
+  const out = new (typedArrayConstructor(array.dtype))(outShape.reduce((x, y) => x * y, 1));
+  const last = shape.length - 1;
+  const run = outShape[last];
+  // Same element type on both sides: the cast only lets set() accept it.
+  const src = array.data as unknown as Float64Array;
+  const dst = out as unknown as Float64Array;
+  const index = [...start];
+  for (let o = 0; o < out.length; o += run) {
+    let offset = 0;
+    for (let a = 0; a < last; a++) offset += index[a] * strides[a];
+    offset += start[last];
+    dst.set(src.subarray(offset, offset + run), o);
+    for (let a = last - 1; a >= 0; a--) {
+      if (++index[a] < stop[a]) break;
+      index[a] = start[a];
+    }
+  }
+  return { dtype: array.dtype, shape: outShape, data: out };
+}

@@ -87,6 +87,7 @@ export {
   helloMessage,
   cameraMessage,
   clickMessage,
+  layerEditMessage,
   layerListMessage,
   layerReadyMessage,
   layerUpdateMessage,

@@ -86,6 +86,23 @@ export function screenshotReplyMessage(requestId: string, height: number, width:
   };
 }
 
+/**
+ * Pixels a user edit changed: the box [start, stop) of a labels layer (its bytes are the one
+ * buffer), for `revision`; `last` on the final piece of the edit.
+ */
+export function layerEditMessage(layerId: string, revision: number, start: number[], stop: number[], last: boolean): FrontendMessage {
+  const box = validateTileRegion({ level: 0, start, stop, step: start.map(() => 1) });
+  return {
+    v: 2,
+    type: 'layer-edit',
+    layer_id: requireString(layerId, 'layer_id'),
+    revision: requireInt(revision, 'revision', 1),
+    start: box.start,
+    stop: box.stop,
+    last: requireBool(last, 'last')
+  };
+}
+
 export function cameraMessage(camera: CameraFields): FrontendMessage {
   return { v: 2, type: 'camera', ...validateCamera(camera as unknown as Obj) };
 }

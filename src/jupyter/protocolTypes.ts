@@ -206,6 +206,7 @@ export type FrontendMessage = V &
     | { type: 'layer-list'; layers: { id: string; kind: LayerKind }[] }
     | ({ type: 'camera' } & CameraFields)
     | ({ type: 'click' } & ClickFields)
+    | { type: 'layer-edit'; layer_id: string; revision: number; start: number[]; stop: number[]; last: boolean }
     | { type: 'error'; message: string; request_id?: string; transfer_id?: string }
   );
 

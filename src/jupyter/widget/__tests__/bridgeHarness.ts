@@ -40,6 +40,7 @@ export function validateFrontendMessage(content: Msg, buffers: number): void {
     'scale-bar': () => P.scaleBarMessage({ visible: c.visible, unit: c.unit, position: c.position }),
     'layer-list': () => P.layerListMessage(c.layers),
     camera: () => P.cameraMessage({ center: c.center, zoom: c.zoom }),
+    'layer-edit': () => P.layerEditMessage(c.layer_id, c.revision, c.start, c.stop, c.last),
     click: () => P.clickMessage({ position: c.position, button: c.button, modifiers: c.modifiers }),
     'tile-request': () => P.tileRequestMessage(c.request_id, c.layer_id, { level: c.level, start: c.start, stop: c.stop, step: c.step }),
     'screenshot-reply': () => P.screenshotReplyMessage(c.request_id, c.shape?.[0], c.shape?.[1], c.transfer),
@@ -53,7 +54,7 @@ export function validateFrontendMessage(content: Msg, buffers: number): void {
   if (!isDeepStrictEqual(built, content)) {
     throw new Error(`${c.type}: ${JSON.stringify(content).slice(0, 300)} is not what the builder makes`);
   }
-  if (buffers !== (c.type === 'chunk' ? 1 : 0)) {
+  if (buffers !== (c.type === 'chunk' || c.type === 'layer-edit' ? 1 : 0)) {
     throw new Error(`${c.type} sent with ${buffers} buffers`);
   }
 }

@@ -10,6 +10,9 @@ import {
 
 afterEach(checkSentMessages);
 
+/** What the bridge sent, less the pixels of labels edits (checked in their own describe below). */
+const withoutEdits = (sent: { content: Record<string, unknown> }[]) => sent.filter(m => m.content.type !== 'layer-edit').map(m => m.content);
+
 const update = (layer_id: string, revision: number, data_changed: boolean, props?: Record<string, unknown>) => ({
   v: 2, type: 'layer-update', layer_id, revision, data_changed, ...(props ? { props } : {})
 });
@@ -29,7 +32,7 @@ describe('KernelBridge: user edits', () => {
     for (const p of [[5, 5], [5, 9], [8, 12], [12, 20]]) labels.paintAt(p, [0, 1]);
     expect(sent).toEqual([]); // not while painting
     labels.endStroke();
-    expect(sent.map(s => s.content)).toEqual([update('LB', 5, true)]);
+    expect(withoutEdits(sent)).toEqual([update('LB', 5, true)]);
     kernelSays(bridge, { v: 2, type: 'data-request', request_id: 'R', layer_id: 'LB' });
     const reply = replyFor(sent, 'R');
     expect(reply.layer.revision).toBe(5);
@@ -44,7 +47,7 @@ describe('KernelBridge: user edits', () => {
     labels.selectedLabel = 9;
     labels.fill([15, 25], [0, 1]);
     viewer.history.undo();
-    expect(sent.map(s => s.content)).toEqual([
+    expect(withoutEdits(sent)).toEqual([
       update('LB', 2, true),
       update('LB', 3, false, { selected_label: 9 }),
       update('LB', 4, true),
@@ -85,7 +88,7 @@ describe('KernelBridge: user edits', () => {
     points.mode = 'add';
     points.currentSize = 3;
     points.faceColor = [1, 0, 0, 1]; // per-item data: the kernel's copy is stale
-    expect(sent.map(s => s.content)).toEqual([
+    expect(withoutEdits(sent)).toEqual([
       update('L1', 2, false, { opacity: 0.5 }),
       update('L1', 3, false, { name: 'renamed' }),
       update('PT', 2, true)
@@ -166,5 +169,60 @@ describe('KernelBridge: dims', () => {
     sendLayer(bridge, { ...layer, revision: 2, size: 3 }, f64([0, 0, 0, 9, 5, 5]), 'T2');
     expect([viewer.dims.currentStep, viewer.dims.axisLabels]).toEqual([[7, 1, 1], ['z', 'y', 'x']]);
     expect(types(sent)).toEqual(['layer-ready', 'layer-ready']);
+  });
+});
+
+describe('KernelBridge: the pixels of an edit', () => {
+  const edits = (sent: { content: Record<string, unknown>; buffers: ArrayBufferView[] }[]) => sent.filter(m => m.content.type === 'layer-edit');
+
+  it('follow the layer-update as the box the stroke touched, exactly the layer\'s pixels there', () => {
+    const { sent, labels } = withLabels();
+    labels.brushSize = 3;
+    labels.beginStroke();
+    for (const p of [[5, 5], [5, 9], [8, 12]]) labels.paintAt(p, [0, 1]);
+    labels.endStroke();
+    expect(types(sent)).toEqual(['layer-update', 'layer-edit']);
+    const [edit] = edits(sent);
+    const { start, stop, revision, last } = edit.content as { start: number[]; stop: number[]; revision: number; last: boolean };
+    expect([revision, last]).toEqual([5, true]);
+    // The box holds every painted pixel, and its bytes are the layer's there.
+    const data = labels.data.data as Int32Array;
+    const painted = [...data.keys()].filter(i => data[i] === 3);
+    expect(painted.every(i => Math.floor(i / 30) >= start[0] && Math.floor(i / 30) < stop[0] && i % 30 >= start[1] && i % 30 < stop[1])).toBe(true);
+    const box = new Int32Array(edit.buffers[0].buffer.slice(edit.buffers[0].byteOffset, edit.buffers[0].byteOffset + edit.buffers[0].byteLength));
+    const cols = stop[1] - start[1];
+    expect(box.length).toBe((stop[0] - start[0]) * cols);
+    box.forEach((v, k) => expect(v).toBe(data[(start[0] + Math.floor(k / cols)) * 30 + start[1] + (k % cols)]));
+  });
+
+  it('of an undo go too; a kernel transfer clears what was pending', () => {
+    const { sent, labels, viewer, bridge } = withLabels();
+    labels.beginStroke();
+    labels.paintAt([10, 10], [0, 1]);
+    labels.endStroke();
+    sent.length = 0;
+    viewer.history.undo();
+    expect(types(sent)).toEqual(['layer-update', 'layer-edit']);
+    const box = new Int32Array((edits(sent)[0].buffers[0] as Uint8Array).slice().buffer);
+    expect(box.every(v => v === 0)).toBe(true); // back to the kernel's zeros
+    sendLayer(bridge, labelsLayer({ shape: [20, 30], revision: 9 }), new Int32Array(600).fill(2), 'T2');
+    sent.length = 0;
+    labels.opacity = 0.25; // a display change only: no pixels travel
+    expect(types(sent)).toEqual(['layer-update']);
+  });
+
+  it('are cut into pieces of at most one chunk along the first axis, the last one marked', () => {
+    const s = setup();
+    sendLayer(s.bridge, labelsLayer({ shape: [2048, 2048] }), new Int32Array(2048 * 2048), 'TB', 8 * 1024 * 1024);
+    const big = s.viewer.getLayer('LB', LabelsLayer)!;
+    s.sent.length = 0;
+    big.selectedLabel = 4;
+    big.fill([5, 5], [0, 1]); // the whole 16 MiB layer
+    const pieces = edits(s.sent);
+    expect(pieces.map(p => [(p.content.start as number[])[0], (p.content.stop as number[])[0], p.content.last])).toEqual([
+      [0, 1024, false],
+      [1024, 2048, true]
+    ]);
+    expect(pieces.every(p => p.buffers[0].byteLength <= 8 * 1024 * 1024)).toBe(true);
   });
 });

@@ -1,0 +1,43 @@
+// Nothing painted is lost on a page reload: each stroke's pixels reach the kernel's copy at
+// once (layer-edit), so a viewer shown again after the reload, which asks the kernel for its
+// layers, shows what was painted, and lab.data never needed a round trip to the browser.
+const { test, expect } = require('@playwright/test');
+const h = require('./helpers');
+
+const json = out => JSON.parse(out.trim().split('\n').pop());
+
+test('labels painted with the mouse survive a page reload', async ({ page }) => {
+  await h.openNewNotebook(page, 'reload.ipynb');
+  await h.runCode(page, 'import os, json, tifffile\nimg = tifffile.imread(os.path.join(os.environ["SEGLAB_DATA"], "nuclei2d", "image.tif"))');
+  const index = await h.runCodeIndex(page, 'v = Viewer()\nv.add_image(img, name="nuclei")\nlab = v.add_labels(np.zeros(img.shape, np.int32), name="ann")\nv');
+  let viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  await h.runCode(page, 'v.wait_until_ready("ann", timeout=60)');
+  await viewer.locator('.jp-SegLab-toolbar button[aria-label="Paint"]').click();
+  const box = await h.canvasBox(viewer);
+  const y = Math.round(box.y + box.height / 2);
+  const x0 = Math.round(box.x + box.width / 2 - 60);
+  const target = await h.readoutAt(page, viewer, x0 + 60, y);
+  await page.mouse.move(x0, y);
+  await page.mouse.down();
+  await page.mouse.move(x0 + 120, y, { steps: 12 });
+  await page.mouse.up();
+  // The kernel's copy is current without asking the browser (the edit's pixels came with it).
+  const before = json(await h.runCode(page, 'import time\ntime.sleep(0.5)\nprint(json.dumps([lab.stale, int((lab.source_data == 1).sum()), int(lab.source_data[' + target.row + ', ' + target.col + '])]))'));
+  expect(before[0]).toBe(false);
+  expect(before[1]).toBeGreaterThan(500);
+  expect(before[2]).toBe(1);
+
+  await page.reload();
+  await h.openNotebook(page, 'reload.ipynb'); // the same kernel, still running
+  const again = await h.runCodeIndex(page, 'v');
+  viewer = h.cellOutput(page, again).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  // The new view asked the kernel for its layers: the painted pixel reads 1 on screen.
+  const b2 = await h.canvasBox(viewer);
+  await expect
+    .poll(async () => (await h.readoutAt(page, viewer, Math.round(b2.x + b2.width / 2), Math.round(b2.y + b2.height / 2))).values.ann)
+    .toBe('1');
+  const after = json(await h.runCode(page, 'print(json.dumps(int((lab.data == 1).sum())))'));
+  expect(after).toBe(before[1]);
+});
