@@ -93,8 +93,6 @@ class CommBridge:
     def _fetch(self, layer: "Layer", timeout: Optional[float]) -> Any:
         if not self._await_frontend():
             return layer._value()  # headless: the kernel copy is all there is
-        if layer.kind == "labels" and not layer.stale:
-            return layer._value()  # every edit's pixels arrived (layer-edit): nothing to ask
         if timeout is None:
             timeout = 30.0 + layer.nbytes / 20e6
         request = _Request(decode=layer._apply_reply, max_bytes=max(self.max_bytes, layer.nbytes),
@@ -158,7 +156,9 @@ class CommBridge:
 
     def _on_layer_edit(self, msg: Dict[str, Any], buffers: List[Any]) -> None:
         """The pixels a user edit changed, written into the kernel's copy (the box arrives
-        right after the edit's ``layer-update``, in pieces; the last makes the copy current)."""
+        right after the edit's ``layer-update``, in pieces; the last makes the copy current).
+        ``layer.data`` still asks the frontend: that round trip is also what guarantees an
+        edit announced just before (on the comm's own thread) is seen."""
         layer = self._layer_by_id(msg["layer_id"])
         if layer is None or layer.kind != "labels":
             raise ProtocolError(f"layer_id: expected a labels layer of this viewer, got {msg['layer_id']!r}")

@@ -1,6 +1,6 @@
 // Nothing painted is lost on a page reload: each stroke's pixels reach the kernel's copy at
 // once (layer-edit), so a viewer shown again after the reload, which asks the kernel for its
-// layers, shows what was painted, and lab.data never needed a round trip to the browser.
+// layers, shows what was painted.
 const { test, expect } = require('@playwright/test');
 const h = require('./helpers');
 
