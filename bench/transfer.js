@@ -9,14 +9,13 @@
 const path = require('path');
 const fs = require('fs');
 const os = require('os');
-const net = require('net');
 const { spawn } = require('child_process');
 
 const repo = path.resolve(__dirname, '..');
 const uiTests = path.join(repo, 'ui-tests');
 const { chromium } = require(require.resolve('playwright-core', { paths: [uiTests] }));
 const launchOptions = require(path.join(uiTests, 'chromium.js'));
-const { waitForLab, runCode, openNewNotebook } = require(path.join(uiTests, 'tests', 'helpers.js'));
+const { waitForLab, runCode, openNewNotebook, freePort } = require(path.join(uiTests, 'tests', 'helpers.js'));
 
 const MB = 1 << 20;
 const CHUNK = 8 * MB; // seglab's default chunk (DEFAULT_CHUNK_BYTES)
@@ -34,17 +33,6 @@ function parseArgs(argv) {
     throw new Error('--sizes must be positive MB numbers, --runs at least 1');
   }
   return args;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** Starts a child process and resolves once `ready(line)` matched a line of its output. */

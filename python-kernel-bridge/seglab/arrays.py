@@ -107,19 +107,26 @@ def as_transferable(
     unsupported types and dtypes, ``ValueError`` for unsupported shapes and sizes.
     """
     arr = as_array(data)
-    if arr.dtype.name not in SUPPORTED_DTYPES:
+    return _finish(arr, check_image(arr, rgb), max_bytes)
+
+
+def check_image(arr: Any, rgb: Optional[bool]) -> bool:
+    """The checks of an image that need only its ``shape``, ``ndim`` and ``dtype`` (so a lazy
+    array is checked without reading it); returns whether it is RGB(A)."""
+    dtype = np.dtype(arr.dtype)
+    if dtype.name not in SUPPORTED_DTYPES:
         raise TypeError(f"expected an array with dtype in {', '.join(SUPPORTED_DTYPES)}, "
-                        f"got dtype {arr.dtype.name} ({arr.dtype.str})")
+                        f"got dtype {dtype.name} ({dtype.str})")
     looks_rgb = arr.ndim > 2 and arr.shape[-1] in (3, 4)
     if rgb is None:
-        rgb = guess_rgb(arr.shape)
+        rgb = guess_rgb(tuple(arr.shape))
     if rgb and not looks_rgb:
-        raise ValueError(f"expected a last axis of length 3 or 4 for rgb=True, got shape {arr.shape}")
+        raise ValueError(f"expected a last axis of length 3 or 4 for rgb=True, got shape {tuple(arr.shape)}")
     _check_shape(arr, bool(rgb), "an image")
-    if rgb and arr.dtype.name not in RGB_DTYPES:
+    if rgb and dtype.name not in RGB_DTYPES:
         raise TypeError(f"expected an RGB(A) image with dtype in {', '.join(RGB_DTYPES)}, "
-                        f"got dtype {arr.dtype.name}")
-    return _finish(arr, bool(rgb), max_bytes)
+                        f"got dtype {dtype.name}")
+    return bool(rgb)
 
 
 def as_labels(data: Any, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Tuple[np.ndarray, ArrayInfo]:

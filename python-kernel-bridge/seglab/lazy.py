@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .arrays import RGB_DTYPES, SUPPORTED_DTYPES, ArrayInfo, _check_shape, guess_rgb
+from .arrays import ArrayInfo, check_image
 
 #: Kernel memory for tiles read from lazy sources, all layers of a viewer together.
 DEFAULT_TILE_CACHE_BYTES = 256 * 1024**2
@@ -95,19 +95,8 @@ def as_lazy(data: Any, *, rgb: Optional[bool] = None) -> Tuple[LazyArray, ArrayI
     """Check a lazy image like :func:`~seglab.arrays.as_transferable` checks an array,
     reading no pixel. ``ArrayInfo.nbytes`` is 0: nothing travels with the layer."""
     lazy = LazyArray(data)
-    name = lazy.dtype.name
-    if name not in SUPPORTED_DTYPES:
-        raise TypeError(f"expected an array with dtype in {', '.join(SUPPORTED_DTYPES)}, "
-                        f"got dtype {name} ({lazy.dtype.str})")
-    looks_rgb = lazy.ndim > 2 and lazy.shape[-1] in (3, 4)
-    if rgb is None:
-        rgb = guess_rgb(lazy.shape)
-    if rgb and not looks_rgb:
-        raise ValueError(f"expected a last axis of length 3 or 4 for rgb=True, got shape {lazy.shape}")
-    _check_shape(lazy, bool(rgb), "an image")  # reads .ndim and .shape only
-    if rgb and name not in RGB_DTYPES:
-        raise TypeError(f"expected an RGB(A) image with dtype in {', '.join(RGB_DTYPES)}, got dtype {name}")
-    return lazy, ArrayInfo(dtype=name, shape=lazy.shape, rgb=bool(rgb), nbytes=0)
+    is_rgb = check_image(lazy, rgb)  # reads .shape, .ndim and .dtype only
+    return lazy, ArrayInfo(dtype=lazy.dtype.name, shape=lazy.shape, rgb=is_rgb, nbytes=0)
 
 
 def sample_for_contrast(level: LazyArray, rgb: bool, windows: int = 4) -> np.ndarray:

@@ -8,19 +8,13 @@ import logging
 import numpy as np
 import pytest
 
-from seglab import Viewer
+from inprocess import capturing_viewer, frontend
 
 
 @pytest.fixture
 def viewer(monkeypatch):
-    v = Viewer()
-    v.sent = []
-    monkeypatch.setattr(v, "send", lambda content, buffers=None: v.sent.append((content, buffers or [])))
-    return v
+    return capturing_viewer(monkeypatch)
 
-
-def frontend(v, **content):
-    v._on_frontend_msg(v, {"v": 2, **content}, [])
 
 
 def test_setting_the_camera_moves_the_frontend(viewer):

@@ -5,19 +5,13 @@ page reload (which resends the kernel copy) loses nothing. In-process."""
 import numpy as np
 import pytest
 
-from seglab import Viewer
+from inprocess import capturing_viewer, frontend
 
 
 @pytest.fixture
 def viewer(monkeypatch):
-    v = Viewer()
-    v.sent = []
-    monkeypatch.setattr(v, "send", lambda content, buffers=None: v.sent.append((content, buffers or [])))
-    return v
+    return capturing_viewer(monkeypatch)
 
-
-def frontend(v, buffers=None, **content):
-    v._on_frontend_msg(v, {"v": 2, **content}, buffers or [])
 
 
 def edit(v, layer, revision, start, stop, pixels, last=True):

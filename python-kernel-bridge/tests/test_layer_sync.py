@@ -6,19 +6,13 @@ fire, and stale or late lists undo nothing. Frontend messages go through the rea
 import numpy as np
 import pytest
 
-from seglab import Viewer
+from inprocess import capturing_viewer, frontend
 
 
 @pytest.fixture
 def viewer(monkeypatch):
-    v = Viewer()
-    v.sent = []
-    monkeypatch.setattr(v, "send", lambda content, buffers=None: v.sent.append((content, buffers or [])))
-    return v
+    return capturing_viewer(monkeypatch)
 
-
-def frontend(v, buffers=None, **content):
-    v._on_frontend_msg(v, {"v": 2, **content}, buffers or [])
 
 
 def confirm(v, *layers):

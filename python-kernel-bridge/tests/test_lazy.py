@@ -10,17 +10,14 @@ dask_array = pytest.importorskip("dask.array")
 zarr = pytest.importorskip("zarr")
 xr = pytest.importorskip("xarray")
 
-from seglab import Viewer  # noqa: E402
+from inprocess import capturing_viewer  # noqa: E402
 from seglab.descriptors import check_descriptor, payload_nbytes  # noqa: E402
 from seglab.lazy import TileCache, is_lazy  # noqa: E402
 
 
 @pytest.fixture
 def viewer(monkeypatch):
-    v = Viewer()
-    v.sent = []
-    monkeypatch.setattr(v, "send", lambda content, buffers=None: v.sent.append((content, buffers or [])))
-    return v
+    return capturing_viewer(monkeypatch)
 
 
 class CountingStore(zarr.storage.MemoryStore):

@@ -2,6 +2,7 @@
 // read what the SegLab viewer shows (its status line and the pixels on screen).
 const { expect } = require('@playwright/test');
 const { PNG } = require('pngjs');
+const net = require('net');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
@@ -204,5 +205,18 @@ async function openNewNotebook(page, serverPath) {
   await runCell(page, 0);
 }
 
+/** A TCP port free on loopback now (for servers a test or benchmark starts). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
 module.exports.uploadFile = uploadFile;
+module.exports.freePort = freePort;
 module.exports.openNewNotebook = openNewNotebook;

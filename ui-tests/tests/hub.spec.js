@@ -6,7 +6,6 @@
 const { test, expect } = require('@playwright/test');
 const { spawn } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
 const h = require('./helpers');
@@ -16,17 +15,6 @@ const venv = path.join(repo, '.venv', 'bin');
 const proxy = path.join(repo, 'ui-tests', 'node_modules', '.bin', 'configurable-http-proxy');
 const json = out => JSON.parse(out.trim().split('\n').pop());
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 let hub;
 let hubUrl;
 let root;
@@ -34,7 +22,7 @@ let root;
 test.beforeAll(async () => {
   test.setTimeout(180000);
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'seglab-hub-'));
-  const [port, hubPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, hubPort, apiPort] = [await h.freePort(), await h.freePort(), await h.freePort()];
   hubUrl = `http://127.0.0.1:${port}`;
   const config = `
 c.JupyterHub.ip = "127.0.0.1"
