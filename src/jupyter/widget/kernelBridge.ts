@@ -1,9 +1,6 @@
-import { ChunkAssembler, DEFAULT_CHUNK_BYTES, makeTransferHeader, splitIntoChunks } from '../../core/transfer';
-import { bytesPerElement } from '../../core/dtypes';
-import { BoundingBox, unionBox } from '../../core/labels/diff';
-import { bytesOf, NDArray } from '../../core/ndarray';
-import { copyRegion } from '../../core/slicing';
-import { LabelsDataChange, LabelsLayer } from '../../viewer/model/labelsLayer';
+import { ChunkAssembler, makeTransferHeader, splitIntoChunks } from '../../core/transfer';
+import { NDArray } from '../../core/ndarray';
+import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import { Layer, LayerChange } from '../../viewer/model/layerBase';
 import { ViewerModel } from '../../viewer/model/viewerModel';
 import {
@@ -22,7 +19,6 @@ import {
   LayerDescriptor,
   cameraMessage,
   clickMessage,
-  layerEditMessage,
   layerListMessage,
   layerReadyMessage,
   layerUpdateMessage,
@@ -31,6 +27,7 @@ import {
   validateKernelMessage
 } from '../protocol';
 import { applyDescriptor, applyProps, describeLayer, displayFieldsOf, itemCountOf, itemStyleOf } from './layerCodec';
+import { LabelsEdits } from './labelsEdits';
 import { KernelTileSource } from './tileSource';
 
 export type SendFunction = (content: Record<string, unknown>, buffers?: ArrayBufferView[]) => void;
@@ -72,14 +69,16 @@ export class KernelBridge {
   private readonly shownProps = new Map<string, Record<string, unknown>>();
   /** Per-item state that changes with 'display' signals (points' face colour), as last announced. */
   private readonly shownStyle = new Map<string, string>();
-  /** Per labels layer, the box the user's edits touched since the kernel last got its pixels. */
-  private readonly dirty = new Map<string, BoundingBox>();
+  /** The pixels of the user's labels edits, sent after each edit's layer-update. */
+  private readonly edits = new LabelsEdits(
+    (message, buffers) => this.post(message, buffers),
+    layer => !this.applying && this.revisions.has(layer.id)
+  );
   /** Labels layers painted by a brush stroke still in progress: announced once, when it ends. */
   private readonly strokes = new Set<string>();
   /** Set while applying kernel messages, so those changes are not echoed back as user edits. */
   private applying = false;
   private pendingDims: DimsState | null = null;
-  private readonly watched = new WeakSet<LabelsLayer>();
   private cameraTimer: ReturnType<typeof setTimeout> | null = null;
   private cameraDirty = false;
   /** The layer list as last told to the kernel (or set by it), to send only real changes. */
@@ -212,11 +211,7 @@ export class KernelBridge {
     this.pending.delete(transferId);
     const payload = pending.assembler.header.nbytes ? pending.assembler.result() : new ArrayBuffer(0);
     const layer = applyDescriptor(this.viewer, pending.layer, payload, d => this.newTileSource(d));
-    this.dirty.delete(layer.id); // the kernel's pixels, everywhere
-    if (layer instanceof LabelsLayer && !this.watched.has(layer)) {
-      this.watched.add(layer);
-      layer.dataChanged.connect(this.onLabelsEdited, this);
-    }
+    if (layer instanceof LabelsLayer) this.edits.watch(layer);
     this.revisions.set(pending.layer.id, pending.layer.revision);
     this.strokes.delete(layer.id); // the kernel's data replaced what a stroke in progress painted
     this.remember(layer);
@@ -305,37 +300,9 @@ export class KernelBridge {
     this.remember(layer);
     try {
       this.post(layerUpdateMessage(layer.id, revision, dataChanged, hasProps ? (props as Partial<DisplayFields>) : undefined));
-      if (layer instanceof LabelsLayer) this.sendEdits(layer, revision);
+      if (layer instanceof LabelsLayer) this.edits.send(layer, revision);
     } catch (err) {
       this.events.problem?.(String((err as Error).message ?? err));
-    }
-  }
-
-  private onLabelsEdited(layer: LabelsLayer, change: LabelsDataChange): void {
-    if (this.applying || !this.revisions.has(layer.id)) return; // the kernel's own data
-    this.dirty.set(layer.id, unionBox(this.dirty.get(layer.id) ?? null, change.box)!);
-  }
-
-  /**
-   * The pixels an edit changed go to the kernel right after its `layer-update`, as the box
-   * they lie in, cut along the first axis into pieces of at most one chunk: the kernel's copy
-   * stays current (`layer.data` needs no round trip; a reload loses nothing).
-   */
-  private sendEdits(layer: LabelsLayer, revision: number): void {
-    const box = this.dirty.get(layer.id);
-    this.dirty.delete(layer.id);
-    if (!box) return;
-    const shape = layer.data.shape;
-    const start = box.map(([lo], a) => Math.max(0, Math.min(lo, shape[a] - 1)));
-    const stop = box.map(([, hi], a) => Math.min(shape[a], Math.max(hi, start[a] + 1)));
-    const rowBytes = stop.slice(1).reduce((n, b, a) => n * (b - start[a + 1]), bytesPerElement(layer.data.dtype));
-    const rowsPerPiece = Math.max(1, Math.floor(DEFAULT_CHUNK_BYTES / rowBytes));
-    for (let r = start[0]; r < stop[0]; r += rowsPerPiece) {
-      const pieceStart = [r, ...start.slice(1)];
-      const pieceStop = [Math.min(stop[0], r + rowsPerPiece), ...stop.slice(1)];
-      const pixels = copyRegion(layer.data, pieceStart, pieceStop);
-      const last = pieceStop[0] === stop[0];
-      this.post(layerEditMessage(layer.id, revision, pieceStart, pieceStop, last), [bytesOf(pixels)]);
     }
   }
 
