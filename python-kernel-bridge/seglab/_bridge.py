@@ -178,6 +178,7 @@ class CommBridge:
         array[tuple(slice(a, b) for a, b in zip(start, stop))] = np.frombuffer(data, array.dtype).reshape(shape)
         if msg["last"]:
             layer._copy_revision = msg["revision"]
+            self._autosave.schedule()
 
     def _on_dims(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
         self._dims._apply_remote(msg)

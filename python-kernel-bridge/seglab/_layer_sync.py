@@ -112,4 +112,5 @@ class LayerSync:
         self._sync_specs()  # type: ignore[attr-defined]
         self._layers_changed()  # type: ignore[attr-defined]
         self._layer_list.events.inserted(layer)  # type: ignore[attr-defined]
+        self._autosave.schedule()  # type: ignore[attr-defined]
         return layer

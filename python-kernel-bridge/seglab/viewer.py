@@ -17,6 +17,7 @@ from ._frontend import DEFAULT_CHUNK_BYTES, MODULE_NAME, MODULE_VERSION, PROTOCO
 from ._layer_sync import LayerSync
 from ._tiles import TileServer
 from .arrays import DEFAULT_MAX_BYTES, as_bytes_view
+from .autosave import Autosave, load_annotations, save_annotations
 from .camera import Camera, run_click_callbacks
 from .dims import Dims
 from .lazy import TileCache, axis_labels_of
@@ -43,7 +44,10 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
     layer_specs = TList(TDict()).tag(sync=True)
 
     def __init__(self, *, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
-                 max_bytes: int = DEFAULT_MAX_BYTES, **kwargs: Any) -> None:
+                 max_bytes: int = DEFAULT_MAX_BYTES, autosave: Any = None, **kwargs: Any) -> None:
+        """``autosave``: a folder that the labels layers are written into a second after
+        each edit made in the viewer, so annotations outlive the kernel (see
+        :meth:`restore_annotations` and ``seglab.autosave``); None (default) writes nothing."""
         super().__init__(**kwargs)
         self.chunk_bytes = chunk_bytes
         self.max_bytes = max_bytes
@@ -57,6 +61,7 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         #: (``event.position`` in world coordinates, ``event.button``, ``event.modifiers``).
         self.mouse_click_callbacks: List[Any] = []
         self._tile_cache = TileCache()
+        self._autosave = Autosave(self, autosave)
         self._init_layer_sync()
         self._init_bridge()
 
@@ -163,6 +168,32 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         ``TimeoutError`` after ``timeout`` seconds (default 30).
         """
         return self._screenshot(timeout)
+
+    def save_annotations(self, folder: Any = None) -> Any:
+        """Writes the labels layers into ``folder`` (default: the ``autosave`` folder) now;
+        returns the folder."""
+        target = folder if folder is not None else self._autosave.folder
+        if target is None:
+            raise ValueError("save_annotations: expected a folder (this viewer has no autosave folder)")
+        return save_annotations(self, target)
+
+    def restore_annotations(self, folder: Any = None) -> List[LabelsLayer]:
+        """Brings back labels saved in ``folder`` (default: the ``autosave`` folder), e.g. after
+        a kernel restart: a layer of the same name and shape gets the saved data, any other is
+        added. Returns the layers."""
+        target = folder if folder is not None else self._autosave.folder
+        if target is None:
+            raise ValueError("restore_annotations: expected a folder (this viewer has no autosave folder)")
+        out = []
+        for saved in load_annotations(target):
+            name, data = saved["name"], saved["data"]
+            existing = self._layer_list[name] if name in self._layer_list else None
+            if isinstance(existing, LabelsLayer) and existing.shape == data.shape:
+                existing.data = data
+                out.append(existing)
+            else:
+                out.append(self.add_labels(data, name=name, scale=saved["scale"], translate=saved["translate"]))
+        return out
 
     def open_panel(self, title: Optional[str] = None) -> None:
         """Ask the frontend to show this viewer in a JupyterLab main-area panel."""

@@ -41,3 +41,40 @@ test('labels painted with the mouse survive a page reload', async ({ page }) => 
   const after = json(await h.runCode(page, 'print(json.dumps(int((lab.data == 1).sum())))'));
   expect(after).toBe(before[1]);
 });
+
+test('labels painted with the mouse survive a kernel restart (autosave, then restore_annotations)', async ({ page }) => {
+  await h.openNewNotebook(page, 'restart.ipynb');
+  const setup = 'import os, json, time, tempfile, tifffile\nimg = tifffile.imread(os.path.join(os.environ["SEGLAB_DATA"], "nuclei2d", "image.tif"))';
+  await h.runCode(page, setup + '\nfolder = tempfile.mkdtemp()\nprint(json.dumps(folder))');
+  const folder = json(await h.runCode(page, 'print(json.dumps(folder))'));
+  const show = `v = Viewer(autosave=${JSON.stringify(folder)})\nv.add_image(img, name="nuclei")\nlab = v.add_labels(np.zeros(img.shape, np.int32), name="ann")`;
+  let index = await h.runCodeIndex(page, show + '\nv');
+  let viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  await h.runCode(page, 'v.wait_until_ready("ann", timeout=60)');
+  await viewer.locator('.jp-SegLab-toolbar button[aria-label="Paint"]').click();
+  const box = await h.canvasBox(viewer);
+  const y = Math.round(box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2 - 60, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 60, y, { steps: 12 });
+  await page.mouse.up();
+  const painted = json(await h.runCode(page, 'time.sleep(2)  # autosave writes a second after the last edit\nprint(json.dumps(int((lab.source_data == 1).sum())))'));
+  expect(painted).toBeGreaterThan(500);
+
+  await page.evaluate(async () => {
+    const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.hasClass('jp-NotebookPanel') && w.context.path === window.__seglabNotebookPath);
+    await panel.sessionContext.session.kernel.restart();
+  });
+  await expect.poll(() => h.runCode(page, 'print("alive")').then(out => out.trim()), { timeout: 60000 }).toBe('alive');
+  expect((await h.runCode(page, 'print("v" in dir())')).trim()).toBe('False'); // a fresh kernel
+  await h.runCode(page, 'import numpy as np\nfrom seglab import Viewer\n' + setup);
+  index = await h.runCodeIndex(page, show + '\nrestored = v.restore_annotations()\nv');
+  viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  expect(json(await h.runCode(page, 'print(json.dumps([[l.name for l in restored], int((lab.source_data == 1).sum())]))'))).toEqual([['ann'], painted]);
+  const b2 = await h.canvasBox(viewer);
+  await expect
+    .poll(async () => (await h.readoutAt(page, viewer, Math.round(b2.x + b2.width / 2), Math.round(b2.y + b2.height / 2))).values.ann)
+    .toBe('1');
+});

@@ -1,0 +1,123 @@
+"""Annotations that outlive the kernel: ``Viewer(autosave="annotations")``.
+
+Every labels layer edit reaches the kernel's copy as its pixels (``layer-edit``); with
+``autosave`` set, the viewer then writes its labels layers into that folder, a
+second after the last edit (atomically: a file is replaced only once it is complete). After
+a kernel restart, ``viewer.restore_annotations()`` (or :func:`load_annotations`) brings them
+back. Files: one ``<name>.npy`` per layer and ``seglab-annotations.json`` naming them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .viewer import Viewer
+
+MANIFEST = "seglab-annotations.json"
+#: Seconds after the last edit before the folder is written (edits in a burst: one write).
+DELAY_S = 1.0
+#: What is saved: the painted annotations (points and shapes edits reach the kernel on request only).
+_KINDS = ("labels",)
+
+
+def _file_name(name: str, taken: set) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "layer"
+    candidate, i = stem, 1
+    while candidate.lower() in taken:
+        i += 1
+        candidate = f"{stem}_{i}"
+    taken.add(candidate.lower())
+    return candidate + ".npy"
+
+
+def _write_atomically(path: Path, write: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def save_annotations(viewer: "Viewer", folder: Union[str, os.PathLike]) -> Path:
+    """Writes the viewer's labels layers (the kernel copies) into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    entries: List[Dict[str, Any]] = []
+    taken: set = set()
+    with viewer._lock:
+        layers = [(layer, layer.source_data) for layer in viewer.layers if layer.kind in _KINDS]
+    for layer, data in layers:
+        file = _file_name(layer.name, taken)
+        _write_atomically(folder / file, lambda f, a=np.asarray(data): np.save(f, a, allow_pickle=False))
+        entries.append({"name": layer.name, "kind": layer.kind, "file": file,
+                        "scale": list(layer.scale), "translate": list(layer.translate)})
+    manifest = json.dumps({"version": 1, "layers": entries}, indent=1).encode()
+    _write_atomically(folder / MANIFEST, lambda f: f.write(manifest))
+    return folder
+
+
+def load_annotations(folder: Union[str, os.PathLike]) -> List[Dict[str, Any]]:
+    """The layers saved in ``folder``: dicts with ``name``, ``kind``, ``data`` (numpy),
+    ``scale``, ``translate``. Raises ``FileNotFoundError`` when nothing was saved there."""
+    folder = Path(folder)
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        raise FileNotFoundError(f"no saved annotations in {str(folder)!r} (expected {MANIFEST} there)")
+    content = json.loads(manifest.read_text())
+    if content.get("version") != 1:
+        raise ValueError(f"{manifest}: expected version 1, got {content.get('version')!r}")
+    out = []
+    for entry in content["layers"]:
+        if entry.get("kind") not in _KINDS or "/" in entry["file"] or "\\" in entry["file"]:
+            raise ValueError(f"{manifest}: unexpected entry {entry!r}")
+        out.append({**entry, "data": np.load(folder / entry["file"], allow_pickle=False)})
+    return out
+
+
+class Autosave:
+    """Writes a viewer's annotations into a folder a moment after each change (one timer)."""
+
+    def __init__(self, viewer: "Viewer", folder: Optional[Union[str, os.PathLike]]) -> None:
+        self._viewer = viewer
+        self.folder = Path(folder) if folder is not None else None
+        self._timer: Optional[threading.Timer] = None
+        self._lock = threading.Lock()
+        #: The exception of the last failed write (None when the last one succeeded).
+        self.error: Optional[BaseException] = None
+
+    def schedule(self) -> None:
+        if self.folder is None:
+            return
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(DELAY_S, self.save_now)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def save_now(self) -> None:
+        if self.folder is None:
+            return
+        try:
+            save_annotations(self._viewer, self.folder)
+            self.error = None
+        except Exception as exc:  # a full disk must not break the comm thread
+            self.error = exc
+            self._viewer.log.warning("seglab: autosave to %s failed: %r", self.folder, exc)
+
+    def flush(self) -> None:
+        """Writes now if a write is pending (e.g. before the kernel shuts down)."""
+        with self._lock:
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+            self.save_now()
