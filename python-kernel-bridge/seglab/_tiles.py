@@ -45,6 +45,10 @@ class TileServer:
             raise ProtocolError(f"level: expected a level in [0, {len(levels)}) of layer {layer.name!r}, got {level}",
                                 request_id=rid)
         array = levels[level]
+        now = tuple(int(n) for n in array.source.shape)
+        if now != array.shape:  # e.g. a zarr array resized after it was added
+            raise ProtocolError(f"level {level} of layer {layer.name!r} changed shape from {array.shape} to {now} "
+                                "since it was added; set layer.data again to show it", request_id=rid)
         spatial = array.shape[:len(array.shape) - (1 if layer.rgb else 0)]
         if len(start) != len(spatial):
             raise ProtocolError(f"start: expected {len(spatial)} entries (one per axis of level {level}), got {len(start)}",

@@ -183,3 +183,15 @@ def test_replacing_or_removing_a_lazy_layer_drops_its_tiles(viewer):
     assert viewer.tile_cache.bytes == 0
     layer2 = viewer.add_image(np.ones((5, 5), np.uint8))
     assert not layer2.lazy
+
+
+def test_a_lazy_array_that_changed_shape_gets_a_clear_error_and_can_be_set_again(viewer):
+    z, data, store = filled_zarr(shape=(1024, 1024))
+    layer = viewer.add_image(z, name="grows")
+    z.resize((512, 1024))  # changed under the viewer's feet
+    content, _ = request(viewer, layer, start=(0, 0), stop=(10, 10))
+    assert content["type"] == "error" and content["request_id"] == "T1"
+    assert "changed shape from (1024, 1024) to (512, 1024)" in content["message"] and "set layer.data again" in content["message"]
+    layer.data = z
+    content, pixels = request(viewer, layer, start=(0, 0), stop=(10, 10))
+    np.testing.assert_array_equal(pixels, data[:10, :10])

@@ -102,6 +102,22 @@ export class KernelBridge {
     viewer.history.changed.connect(this.onHistoryChanged, this);
   }
 
+  /**
+   * The kernel went away (its comm closed: restart, crash, shutdown). Transfers in flight
+   * will never finish: they are dropped and said so; what the viewer shows stays usable.
+   */
+  kernelGone(): void {
+    const unfinished = [...this.pending.values()].map(p => p.layer.name);
+    this.pending.clear();
+    for (const source of this.tileSources.values()) source.dispose();
+    this.tileSources.clear();
+    this.events.problem?.(
+      unfinished.length
+        ? `the kernel went away while sending ${unfinished.join(', ')}; those layers did not arrive (run the cell again once the kernel is back)`
+        : 'the kernel went away: this viewer no longer syncs with it (run the cell again once the kernel is back)'
+    );
+  }
+
   /** Tells the kernel this frontend exists (and needs every layer's data). */
   hello(): void {
     this.post(helloMessage(this.clientId));

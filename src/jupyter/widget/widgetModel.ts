@@ -75,6 +75,7 @@ export class SegLabViewerModel extends DOMWidgetModel {
         this._status.emit({ text: fraction < 1 ? `receiving ${name}: ${Math.round(fraction * 100)}%` : '', isError: false })
     });
     this.on('msg:custom', (content: unknown, buffers: DataView[]) => this.bridge.handle(content, buffers));
+    this.on('comm:close', () => this.bridge.kernelGone());
     if (this.get('protocol_version') !== PROTOCOL_VERSION) {
       this._status.emit({
         text: `the kernel speaks SegLab protocol ${this.get('protocol_version')}, this frontend ${PROTOCOL_VERSION}: upgrade the older side`,

@@ -1,8 +1,9 @@
 // Covers the layer-list sync of src/jupyter/widget/kernelBridge.ts: the user's removals, reorders
 // and new layers are told to the kernel as `layer-list` (never the kernel's own changes), and a
-// kernel `layer-order` reorders the model, leaving layers the kernel does not know in place.
+// kernel `layer-order` reorders the model, leaving layers the kernel does not know in place; and
+// what the bridge does when the kernel goes away in the middle of a transfer.
 import { LabelsLayer } from '../../../viewer/model/labelsLayer';
-import { checkSentMessages, imageLayer, kernelSays, labelsLayer, pattern, sendLayer, setup } from './bridgeHarness';
+import { checkSentMessages, imageLayer, kernelSays, labelsLayer, pattern, sendLayer, setup, transfer } from './bridgeHarness';
 
 afterEach(checkSentMessages);
 
@@ -55,5 +56,23 @@ describe('KernelBridge: layer list', () => {
     expect(viewer.layers.map(l => l.id)).toEqual(['A', 'B', 'C']);
     expect(sent.map(m => m.content.type)).toEqual(['error']);
     expect(String(sent[0].content.message)).toMatch(/order: expected each layer id once/);
+  });
+});
+
+describe('KernelBridge: the kernel going away', () => {
+  it('drops a transfer cut off half way, says which layer did not arrive, and keeps the rest usable', () => {
+    const problems: string[] = [];
+    const { viewer, bridge } = setup({ problem: text => problems.push(text) });
+    sendLayer(bridge, imageLayer({ id: 'A', name: 'a' }), pattern(4000), 'TA');
+    // Half of a second layer's chunks, then the kernel dies.
+    const t = transfer(labelsLayer({ id: 'B', name: 'half', shape: [40, 50] }), new Int32Array(2000), 'TB', 1024);
+    [{ content: t.start, buffers: [] as DataView[] }, ...t.chunks.slice(0, 3)].forEach(c => bridge.handle(c.content, c.buffers));
+    bridge.kernelGone();
+    expect(problems).toEqual(['the kernel went away while sending half; those layers did not arrive (run the cell again once the kernel is back)']);
+    expect(viewer.layers.map(l => l.id)).toEqual(['A']);
+    // Late chunks of the dead transfer are refused, not half applied.
+    bridge.handle(t.chunks[3].content, t.chunks[3].buffers);
+    expect(viewer.layers.map(l => l.id)).toEqual(['A']);
+    viewer.getLayer('A')!.opacity = 0.3; // still a working viewer
   });
 });
