@@ -4,7 +4,7 @@ const { expect } = require('@playwright/test');
 const { PNG } = require('pngjs');
 const net = require('net');
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 
 const repo = path.resolve(__dirname, '..', '..');
 const python = process.env.SEGLAB_PYTHON || path.join(repo, '.venv', 'bin', 'python');
@@ -217,6 +217,46 @@ function freePort() {
   });
 }
 
+/**
+ * With the Paint tool, drags the mouse along the canvas' middle row from `halfWidth` CSS px
+ * left of the centre to as far right of it; returns the page y of that row.
+ */
+async function paintAcrossCentre(page, viewer, halfWidth, steps = 10) {
+  await viewer.locator('.jp-SegLab-toolbar button[aria-label="Paint"]').click();
+  const box = await canvasBox(viewer);
+  const x = box.x + box.width / 2;
+  const y = Math.round(box.y + box.height / 2);
+  await page.mouse.move(x - halfWidth, y);
+  await page.mouse.down();
+  await page.mouse.move(x + halfWidth, y, { steps });
+  await page.mouse.up();
+  return y;
+}
+
+/**
+ * Starts a server process (JupyterHub, a Notebook 7 server) and resolves with it once its
+ * output contains `readyText`; rejects with the end of its log if it exits or takes too long.
+ */
+function startServer(command, args, readyText, options = {}, timeoutMs = 90000) {
+  const child = spawn(command, args, options);
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${path.basename(command)} did not start:\n${log.slice(-3000)}`)), timeoutMs);
+    const onData = chunk => {
+      log += chunk.toString();
+      if (log.includes(readyText)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', code => reject(new Error(`${path.basename(command)} exited with ${code}:\n${log.slice(-3000)}`)));
+  });
+}
+
 module.exports.uploadFile = uploadFile;
 module.exports.freePort = freePort;
+module.exports.paintAcrossCentre = paintAcrossCentre;
+module.exports.startServer = startServer;
 module.exports.openNewNotebook = openNewNotebook;

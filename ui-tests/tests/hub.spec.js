@@ -4,7 +4,6 @@
 // behind /user/<name>/. Log in, open a notebook, show an image and a lazy zarr, and read
 // pixels on screen back against the kernel.
 const { test, expect } = require('@playwright/test');
-const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -46,20 +45,9 @@ c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 `;
   fs.writeFileSync(path.join(root, 'jupyterhub_config.py'), config);
-  hub = spawn(path.join(venv, 'jupyterhub'), ['-f', path.join(root, 'jupyterhub_config.py')], { cwd: root, env: { ...process.env, PATH: `${venv}:${process.env.PATH}` } });
-  let log = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`JupyterHub did not start:\n${log.slice(-3000)}`)), 90000);
-    const onData = chunk => {
-      log += chunk.toString();
-      if (log.includes('JupyterHub is now running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    hub.stdout.on('data', onData);
-    hub.stderr.on('data', onData);
-    hub.on('exit', code => reject(new Error(`JupyterHub exited with ${code}:\n${log.slice(-3000)}`)));
+  hub = await h.startServer(path.join(venv, 'jupyterhub'), ['-f', path.join(root, 'jupyterhub_config.py')], 'JupyterHub is now running', {
+    cwd: root,
+    env: { ...process.env, PATH: `${venv}:${process.env.PATH}` }
   });
 });
 

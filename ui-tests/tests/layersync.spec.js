@@ -28,13 +28,7 @@ test('layers removed, made and painted in the viewer reach viewer.layers; layers
   await viewer.locator('button[aria-label="New labels layer"]').click();
   await expect(rows).toHaveText(['Labels', 'nuclei']);
   await expect.poll(() => names(page)).toEqual(['nuclei', 'Labels']);
-  await viewer.locator('.jp-SegLab-toolbar button[aria-label="Paint"]').click();
-  const box = await h.canvasBox(viewer);
-  const y = Math.round(box.y + box.height / 2);
-  await page.mouse.move(box.x + box.width / 2 - 50, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 + 50, y, { steps: 10 });
-  await page.mouse.up();
+  await h.paintAcrossCentre(page, viewer, 50, 10);
   const painted = json(await h.runCode(page, 'lab = v.layers["Labels"]\nd = lab.data\nprint(json.dumps([list(d.shape), str(d.dtype), int((d == 1).sum()), sorted(np.unique(d).tolist())]))'));
   expect(painted[0]).toEqual([512, 512]); // sized like the image it was made over
   expect(painted[2]).toBeGreaterThan(300); // a 100 px stroke of a 10 px brush

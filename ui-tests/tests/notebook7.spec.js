@@ -3,7 +3,6 @@
 // a cell output whose pixels on screen equal the kernel's, and a stroke painted with the mouse
 // read back in the kernel.
 const { test, expect } = require('@playwright/test');
-const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -29,25 +28,12 @@ test.beforeAll(async () => {
     cells: [{ cell_type: 'code', id: 'first', metadata: {}, source: 'import numpy as np\nfrom seglab import Viewer', outputs: [], execution_count: null }]
   };
   fs.writeFileSync(path.join(root, 'nb7.ipynb'), JSON.stringify(notebook));
-  server = spawn(
+  server = await h.startServer(
     path.join(venv, 'jupyter'),
     ['notebook', '--no-browser', '--allow-root', `--port=${port}`, '--ServerApp.ip=127.0.0.1', '--IdentityProvider.token=', '--ServerApp.disable_check_xsrf=True', '--JupyterNotebookApp.expose_app_in_browser=True', `--ServerApp.root_dir=${root}`],
+    'is running at',
     { env: { ...process.env, PATH: `${venv}:${process.env.PATH}` } }
   );
-  let log = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`jupyter notebook did not start:\n${log.slice(-2000)}`)), 90000);
-    const onData = chunk => {
-      log += chunk.toString();
-      if (log.includes('is running at')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    server.on('exit', code => reject(new Error(`jupyter notebook exited with ${code}:\n${log.slice(-2000)}`)));
-  });
 });
 
 test.afterAll(async () => {
@@ -84,13 +70,7 @@ test('Notebook 7: a viewer in a cell output shows the kernel pixels and paints b
     expect(Math.abs(s.rgb[0] - h.expectedGray(truth[i], 0, 1000))).toBeLessThanOrEqual(2);
   });
 
-  await viewer.locator('.jp-SegLab-toolbar button[aria-label="Paint"]').click();
-  const box = await h.canvasBox(viewer);
-  const y = Math.round(box.y + box.height / 2);
-  await page.mouse.move(box.x + box.width / 2 - 40, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 + 40, y, { steps: 8 });
-  await page.mouse.up();
+  await h.paintAcrossCentre(page, viewer, 40, 8);
   // 80 screen px at zoom 8 are 10 pixels of a 10-pixel brush: about 100 + 78 painted.
   const painted = json(await h.runCode(page, 'print(json.dumps(int((lab.data == 1).sum())))'));
   expect(painted).toBeGreaterThan(100);

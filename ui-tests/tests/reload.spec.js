@@ -13,15 +13,9 @@ test('labels painted with the mouse survive a page reload', async ({ page }) => 
   let viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
   await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
   await h.runCode(page, 'v.wait_until_ready("ann", timeout=60)');
-  await viewer.locator('.jp-SegLab-toolbar button[aria-label="Paint"]').click();
   const box = await h.canvasBox(viewer);
-  const y = Math.round(box.y + box.height / 2);
-  const x0 = Math.round(box.x + box.width / 2 - 60);
-  const target = await h.readoutAt(page, viewer, x0 + 60, y);
-  await page.mouse.move(x0, y);
-  await page.mouse.down();
-  await page.mouse.move(x0 + 120, y, { steps: 12 });
-  await page.mouse.up();
+  const target = await h.readoutAt(page, viewer, Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2));
+  await h.paintAcrossCentre(page, viewer, 60, 12);
   // The kernel's copy is current without asking the browser (the edit's pixels came with it).
   const before = json(await h.runCode(page, 'import time\ntime.sleep(0.5)\nprint(json.dumps([lab.stale, int((lab.source_data == 1).sum()), int(lab.source_data[' + target.row + ', ' + target.col + '])]))'));
   expect(before[0]).toBe(false);
@@ -52,13 +46,7 @@ test('labels painted with the mouse survive a kernel restart (autosave, then res
   let viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
   await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
   await h.runCode(page, 'v.wait_until_ready("ann", timeout=60)');
-  await viewer.locator('.jp-SegLab-toolbar button[aria-label="Paint"]').click();
-  const box = await h.canvasBox(viewer);
-  const y = Math.round(box.y + box.height / 2);
-  await page.mouse.move(box.x + box.width / 2 - 60, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 + 60, y, { steps: 12 });
-  await page.mouse.up();
+  await h.paintAcrossCentre(page, viewer, 60, 12);
   const painted = json(await h.runCode(page, 'time.sleep(2)  # autosave writes a second after the last edit\nprint(json.dumps(int((lab.source_data == 1).sum())))'));
   expect(painted).toBeGreaterThan(500);
 
