@@ -17,6 +17,7 @@ import numpy as np
 
 from . import protocol
 from ._blocking import in_kernel, route_comm_to_subshell, wait_until
+from ._progress import TransferProgress
 from .descriptors import ProtocolError
 from .transfer import Assembler, TransferError
 
@@ -77,12 +78,23 @@ class CommBridge:
     def _ask(self, request: _Request, message: Dict[str, Any], timeout: float, what: str) -> Any:
         with self._lock:
             self._requests[request.id] = request
+        progress = TransferProgress(f"receiving {what.split(' (')[0]}")
+
+        def done() -> bool:
+            try:  # a snapshot: the comm thread adds and removes transfers meanwhile
+                incoming = next((i for i in list(self._incoming.values()) if i.request_id == request.id), None)
+            except RuntimeError:
+                incoming = None
+            if incoming is not None and incoming.assembler is not None:
+                a = incoming.assembler
+                progress.update(min(a.nbytes, a.received * a.chunk_bytes), a.nbytes)
+            return request.done.is_set()
         try:
-            answered = wait_until(request.done.is_set, timeout, comm=self.comm,
-                                  start=lambda: self.send(message))
+            answered = wait_until(done, timeout, comm=self.comm, start=lambda: self.send(message))
         finally:
             with self._lock:
                 self._requests.pop(request.id, None)
+            progress.close(ok=request.done.is_set() and request.error is None)
         if not answered:
             raise TimeoutError(f"no frontend sent {what} within {timeout:.0f} s; "
                                "is the viewer still open in a JupyterLab tab?")

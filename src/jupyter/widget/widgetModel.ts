@@ -44,6 +44,7 @@ export class SegLabViewerModel extends DOMWidgetModel {
   readonly screenshotSources: Array<() => NDArray> = [];
   private bridge!: KernelBridge;
   private _status!: Signal<SegLabViewerModel, StatusMessage>;
+  private _progress!: Signal<SegLabViewerModel, { name: string; fraction: number }>;
 
   defaults(): any {
     return {
@@ -63,6 +64,7 @@ export class SegLabViewerModel extends DOMWidgetModel {
     super.initialize(attributes, options);
     this.viewer = new ViewerModel();
     this._status = new Signal(this);
+    this._progress = new Signal(this);
     this.bridge = new KernelBridge(this.viewer, (content, buffers) => this.send(content as JSONObject, {}, buffers?.map(standalone)), {
       openPanel: title => {
         if (!openPanel(this.viewer, title ?? 'SegLab viewer')) {
@@ -71,8 +73,7 @@ export class SegLabViewerModel extends DOMWidgetModel {
       },
       problem: text => this._status.emit({ text, isError: true }),
       screenshot: () => (this.screenshotSources.length ? this.screenshotSources[0]() : null),
-      progress: (name, fraction) =>
-        this._status.emit({ text: fraction < 1 ? `receiving ${name}: ${Math.round(fraction * 100)}%` : '', isError: false })
+      progress: (name, fraction) => this._progress.emit({ name, fraction })
     });
     this.on('msg:custom', (content: unknown, buffers: DataView[]) => this.bridge.handle(content, buffers));
     this.on('comm:close', () => this.bridge.kernelGone());
@@ -86,7 +87,12 @@ export class SegLabViewerModel extends DOMWidgetModel {
     this.bridge.hello();
   }
 
-  /** Status-line messages for the views (transfer progress, protocol problems). */
+  /** Progress of incoming transfers (0..1), for the views' progress bars. */
+  get progress(): ISignal<SegLabViewerModel, { name: string; fraction: number }> {
+    return this._progress;
+  }
+
+  /** Status-line messages for the views (protocol problems, notices). */
   get status(): ISignal<SegLabViewerModel, StatusMessage> {
     return this._status;
   }

@@ -26,16 +26,22 @@ export class SegLabViewerView extends DOMWidgetView {
     this.screenshot = () => viewer.screenshot();
     model.screenshotSources.push(this.screenshot);
     model.status.connect(this.onStatus, this);
+    model.progress.connect(this.onProgress, this);
   }
 
   remove(): any {
     const model = this.model as SegLabViewerModel;
     model.status.disconnect(this.onStatus, this);
+    model.progress.disconnect(this.onProgress, this);
     const index = this.screenshot ? model.screenshotSources.indexOf(this.screenshot) : -1;
     if (index >= 0) model.screenshotSources.splice(index, 1);
     this.viewerWidget?.dispose();
     this.viewerWidget = null;
     return super.remove();
+  }
+
+  private onProgress(_: SegLabViewerModel, { name, fraction }: { name: string; fraction: number }): void {
+    this.viewerWidget?.showProgress(fraction < 1 ? `receiving ${name}` : null, fraction);
   }
 
   private onStatus(_: SegLabViewerModel, message: StatusMessage): void {

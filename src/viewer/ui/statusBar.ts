@@ -9,6 +9,9 @@ export class ViewerStatusBar extends Widget {
   private readonly cursorNode = document.createElement('span');
   private readonly messageNode = document.createElement('span');
   private readonly backendNode = document.createElement('span');
+  private readonly progressNode = document.createElement('span');
+  private readonly progressBar = document.createElement('progress');
+  private readonly progressLabel = document.createElement('span');
 
   constructor() {
     super();
@@ -17,7 +20,20 @@ export class ViewerStatusBar extends Widget {
     this.messageNode.className = 'jp-SegLab-statusMessage';
     this.backendNode.className = 'jp-SegLab-statusBackend';
     this.node.setAttribute('role', 'status');
-    this.node.append(this.cursorNode, this.messageNode, this.backendNode);
+    this.progressNode.className = 'jp-SegLab-statusProgress';
+    this.progressNode.hidden = true;
+    this.progressBar.max = 1;
+    this.progressNode.append(this.progressLabel, this.progressBar);
+    this.node.append(this.cursorNode, this.progressNode, this.messageNode, this.backendNode);
+  }
+
+  /** A transfer in progress ("receiving nuclei", 0..1); null hides the bar. */
+  setProgress(label: string | null, fraction = 0): void {
+    this.progressNode.hidden = label === null;
+    if (label === null) return;
+    this.progressLabel.textContent = label; // layer names are the user's: text only
+    this.progressBar.value = Math.min(1, Math.max(0, fraction));
+    this.progressBar.setAttribute('aria-label', `${label}: ${Math.round(fraction * 100)}%`);
   }
 
   setCursor(text: string): void {

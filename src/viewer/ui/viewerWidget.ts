@@ -103,6 +103,11 @@ export class ViewerWidget extends Panel {
     this.orthoViews = !this.orthoViews;
   }
 
+  /** Shows the progress of a transfer (a bar in the status line); null hides it. */
+  showProgress(label: string | null, fraction = 0): void {
+    this.statusBar.setProgress(label, fraction);
+  }
+
   /** Shows a message (or an error) in the status line. */
   showMessage(text: string, isError = false): void {
     this.statusBar.setMessage(text, isError);
