@@ -5,17 +5,15 @@ The real-kernel round trip is in test_kernel_roundtrip.py."""
 import numpy as np
 import pytest
 
-from seglab import Viewer
 from seglab.descriptors import ProtocolError, check_descriptor, payload_nbytes
 from seglab.transfer import split_chunks_of_parts
+
+from inprocess import capturing_viewer
 
 
 @pytest.fixture
 def viewer(monkeypatch):
-    v = Viewer(chunk_bytes=1000)
-    v.sent = []
-    monkeypatch.setattr(v, "send", lambda content, buffers=None: v.sent.append((content, buffers or [])))
-    return v
+    return capturing_viewer(monkeypatch, chunk_bytes=1000)
 
 
 def pyramid(n=3, side=64, dtype=np.uint16):

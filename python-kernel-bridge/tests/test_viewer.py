@@ -11,13 +11,12 @@ import seglab
 from seglab import Viewer
 from seglab.descriptors import check_descriptor
 
+from inprocess import capturing_viewer
+
 
 @pytest.fixture
 def viewer(monkeypatch):
-    v = Viewer(chunk_bytes=64)
-    v.sent = []
-    monkeypatch.setattr(v, "send", lambda content, buffers=None: v.sent.append((content, buffers or [])))
-    return v
+    return capturing_viewer(monkeypatch, chunk_bytes=64)
 
 
 def types(v):

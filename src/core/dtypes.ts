@@ -68,3 +68,15 @@ export function isFloat(dtype: DType): boolean {
 export function is64BitInteger(dtype: DType): boolean {
   return dtype === 'uint64' || dtype === 'int64';
 }
+
+/**
+ * The values a dtype holds, [min, max] as numbers: for image contrast without pixels to scan.
+ * Floats give [0, 1] (napari's default for float images); 64-bit integers the safe-integer range.
+ */
+export function valueRangeOf(dtype: DType): [number, number] {
+  const ranges: Partial<Record<DType, [number, number]>> = {
+    bool: [0, 1], uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767],
+    uint32: [0, 4294967295], int32: [-2147483648, 2147483647]
+  };
+  return ranges[dtype] ?? (isFloat(dtype) ? [0, 1] : [0, Number.MAX_SAFE_INTEGER]);
+}

@@ -1,6 +1,6 @@
 import { autoContrastLimits, Range } from '../../core/contrast';
 import { COLORMAP_NAMES, ColormapName, isColormapName } from '../../core/colormaps';
-import { DType, typedArrayConstructor } from '../../core/dtypes';
+import { DType, typedArrayConstructor, valueRangeOf } from '../../core/dtypes';
 import { copyNDArray, NDArray, sizeOf } from '../../core/ndarray';
 import { checkPyramid, PyramidError } from '../../core/pyramid';
 import { planeOf, stridesOf } from '../../core/slicing';
@@ -344,7 +344,7 @@ export class ImageLayer extends Layer {
       return this.dtype === 'uint8' ? [0, 255] : [0, 1];
     }
     // No pixels to scan: the dtype's range (the kernel sends limits from a sample instead).
-    if (this._lazy) return dtypeRange(this._lazy.dtype);
+    if (this._lazy) return valueRangeOf(this._lazy.dtype);
     // napari takes a multiscale image's limits from its smallest level: a cheap, faithful scan.
     return autoContrastLimits(this._levels[this._levels.length - 1]);
   }
@@ -374,11 +374,3 @@ export function takeChannel(data: NDArray, axis: number, index: number): NDArray
   return { dtype, shape: shapeOut, data: out };
 }
 
-/** The range a dtype can hold (floats: [0, 1], napari's default for float images without data). */
-function dtypeRange(dtype: DType): Range {
-  const ranges: Partial<Record<DType, Range>> = {
-    uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767],
-    uint32: [0, 4294967295], int32: [-2147483648, 2147483647], bool: [0, 1]
-  };
-  return ranges[dtype] ?? (dtype.startsWith('float') ? [0, 1] : [0, 2 ** 53 - 1]);
-}

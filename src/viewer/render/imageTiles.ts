@@ -193,9 +193,11 @@ export class ImageTiles {
   private pyramidFor(layer: ImageLayer, slice: LayerSlice): { key: string; pyramid: PlanePyramid } {
     const sliceKey = `${slice.step.join(',')}|${slice.displayed.join(',')}|${layer.rgb}`;
     let entry = this.pyramids.get(layer.id);
-    if (!entry || entry.data !== layer.levels) {
+    // The pixels' identity: the resident levels, or the lazy source they are read from.
+    const pixels = layer.lazy ?? layer.levels;
+    if (!entry || entry.data !== pixels) {
       if (entry) this.cache.deletePrefix(`${layer.id}#`);
-      entry = { data: layer.levels, sliceKey: '', token: this.nextToken++, pyramid: null as unknown as PlanePyramid };
+      entry = { data: pixels, sliceKey: '', token: this.nextToken++, pyramid: null as unknown as PlanePyramid };
       this.pyramids.set(layer.id, entry);
     }
     if (entry.sliceKey !== sliceKey) {
