@@ -90,10 +90,12 @@ class CommBridge:
                 progress.update(min(a.nbytes, a.received * a.chunk_bytes), a.nbytes)
             return request.done.is_set()
         try:
-            answered = wait_until(done, timeout, comm=self.comm, start=lambda: self.send(message))
+            answered = wait_until(done, timeout, comm=self.comm, start=lambda: self._post(message))
         finally:
             with self._lock:
                 self._requests.pop(request.id, None)
+                if not request.done.is_set():  # timed out or interrupted (Ctrl+C, "Interrupt kernel")
+                    self._stop_reply(request.id)
             progress.close(ok=request.done.is_set() and request.error is None)
         if not answered:
             raise TimeoutError(f"no frontend sent {what} within {timeout:.0f} s; "
@@ -101,6 +103,13 @@ class CommBridge:
         if request.error is not None:
             raise RuntimeError(f"the frontend could not send {what}: {request.error}")
         return request.result
+
+    def _stop_reply(self, request_id: str) -> None:
+        """Nobody waits for this reply any more: the frontends stop sending it."""
+        for transfer_id, incoming in list(self._incoming.items()):
+            if incoming.request_id == request_id:
+                incoming.assembler = None  # its remaining chunks are dropped as they come
+        self.send(protocol.transfer_cancel("the kernel stopped waiting for it", request_id=request_id))
 
     def _fetch(self, layer: "Layer", timeout: Optional[float]) -> Any:
         if not self._await_frontend():
@@ -241,6 +250,8 @@ class CommBridge:
         incoming.seen += 1
         if incoming.seen >= incoming.n_chunks:
             del self._incoming[msg["transfer_id"]]
+        else:  # back-pressure: the sender keeps a few chunks ahead of this count
+            self.send(protocol.chunk_ack(msg["transfer_id"], incoming.seen))
         request = self._requests.get(incoming.request_id)
         if incoming.assembler is None or request is None or request.done.is_set():
             return  # another frontend answered first, or the caller gave up
@@ -253,6 +264,28 @@ class CommBridge:
             raise ProtocolError(str(exc), request_id=request.id) from None
         if complete:
             self._complete(request, incoming.meta, incoming.assembler.result())
+
+    def _on_chunk_ack(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
+        self._outbox.ack(msg["transfer_id"], msg["received"])
+
+    def _on_transfer_cancel(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
+        """A frontend cancelled a layer's transfer (the x by its progress bar) or its own reply."""
+        transfer_id, reason = msg.get("transfer_id"), msg["reason"]
+        incoming = self._incoming.pop(transfer_id, None) if transfer_id else None
+        if incoming is not None:
+            request = self._requests.get(incoming.request_id)
+            if request is not None and not request.done.is_set():
+                request.error = f"the viewer cancelled the transfer ({reason})"
+                request.done.set()
+            return
+        if transfer_id is None or self._outbox.cancel(transfer_id) is None:
+            return  # finished or unknown: nothing left to stop
+        layer = next((la for la in self._layer_list if la._last_transfer == transfer_id), None)
+        if layer is not None:
+            layer._cancelled_transfer = transfer_id
+            self.log.info("seglab: the viewer cancelled the transfer of layer %r (%s)", layer.name, reason)
+        # Every other tab drops what it received of it too.
+        self.send(protocol.transfer_cancel(reason, transfer_id=transfer_id))
 
     def _on_error(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
         request = self._requests.get(msg.get("request_id") or "")

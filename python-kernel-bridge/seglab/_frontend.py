@@ -10,7 +10,7 @@ MODULE_NAME = "seglab"
 MODULE_VERSION = "^0.1.0"
 
 #: Version carried as ``"v"`` in every custom message.
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 #: Largest chunk a peer may send. Jupyter Server closes websockets whose
 #: messages exceed 10 MiB by default; 9 MiB leaves room for headers and JSON.

@@ -63,7 +63,7 @@ class LayerSync:
         self._frontend_order = []
 
     def _send_order(self) -> None:
-        self.send(protocol.layer_order([layer.id for layer in self._layer_list._items]))  # type: ignore[attr-defined]
+        self._post(protocol.layer_order([layer.id for layer in self._layer_list._items]))  # type: ignore[attr-defined]
 
     def _on_layer_list(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
         order = [entry["id"] for entry in msg["layers"]]
@@ -91,7 +91,7 @@ class LayerSync:
         request = _Request(decode=self._adopted, max_bytes=self.max_bytes, layer_id=layer_id)  # type: ignore[attr-defined]
         self._adopting[layer_id] = request.id
         self._requests[request.id] = request  # type: ignore[attr-defined]
-        self.send(protocol.data_request(request.id, layer_id))  # type: ignore[attr-defined]
+        self._post(protocol.data_request(request.id, layer_id))  # type: ignore[attr-defined]
 
     def _adopted(self, desc: Mapping[str, Any], payload: bytearray) -> "Layer":
         layer_id = desc["id"]

@@ -69,8 +69,8 @@ class TileServer:
             raise ProtocolError(f"could not read level {level} of layer {layer.name!r}: {exc!r}", request_id=rid) from None
         if pixels.dtype == np.bool_:
             pixels = pixels.view(np.uint8)
-        self.send(protocol.tile_data(rid, layer.id, level, start, stop, step, list(pixels.shape), layer._info.dtype),  # type: ignore[attr-defined]
-                  buffers=[memoryview(pixels.reshape(-1).view(np.uint8))])
+        self._post(protocol.tile_data(rid, layer.id, level, start, stop, step, list(pixels.shape), layer._info.dtype),  # type: ignore[attr-defined]
+                   [memoryview(pixels.reshape(-1).view(np.uint8))])
 
     def _forget_tiles(self, layer: "ImageLayer") -> None:
         self._tile_cache.drop(layer.id)

@@ -91,6 +91,18 @@ def open_panel(title: Optional[str] = None) -> Dict[str, Any]:
     return _msg("open-panel") if title is None else _msg("open-panel", title=title)
 
 
+def chunk_ack(transfer_id: str, received: int) -> Dict[str, Any]:
+    """This side holds the first ``received`` chunks of ``transfer_id`` (back-pressure)."""
+    return _msg("chunk-ack", transfer_id=transfer_id, received=received)
+
+
+def transfer_cancel(reason: str, *, transfer_id: Optional[str] = None,
+                    request_id: Optional[str] = None) -> Dict[str, Any]:
+    """Stop a transfer: by its id, or (a reply not yet begun) by the request it answers."""
+    fields = {k: v for k, v in (("transfer_id", transfer_id), ("request_id", request_id)) if v is not None}
+    return _msg("transfer-cancel", reason=reason[:MAX_MESSAGE_LENGTH] or "cancelled", **fields)
+
+
 def error(message: str, request_id: Optional[str] = None) -> Dict[str, Any]:
     """Report a problem to the frontend."""
     message = message[:MAX_MESSAGE_LENGTH] or "error"
@@ -212,6 +224,15 @@ def _tile_request(content: Mapping[str, Any]) -> None:
                             f"got lengths {len(content['start'])}, {len(content['stop'])}, {len(content['step'])}")
 
 
+def _transfer_cancel(content: Mapping[str, Any]) -> None:
+    if content.get("transfer_id") is None and content.get("request_id") is None:
+        raise ProtocolError("transfer_id, request_id: expected at least one of them, got neither")
+    for key in ("request_id", "transfer_id"):
+        if content.get(key) is not None:
+            check_str(content[key], key)
+    check_str(content.get("reason"), "reason", MAX_MESSAGE_LENGTH)
+
+
 def _error(content: Mapping[str, Any]) -> None:
     for key in ("request_id", "transfer_id"):
         if content.get(key) is not None:
@@ -237,6 +258,9 @@ _FIELDS = {
     "error": _error,
     "chunk": lambda c: (check_str(c.get("transfer_id"), "transfer_id"),
                         check_int(c.get("index"), "index"), check_int(c.get("offset"), "offset")),
+    "chunk-ack": lambda c: (check_str(c.get("transfer_id"), "transfer_id"),
+                            check_int(c.get("received"), "received")),
+    "transfer-cancel": _transfer_cancel,
 }
 
 
@@ -278,6 +302,6 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 __all__: List[str] = [
     "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
-    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "open_panel", "error", "validate_incoming", "check_descriptor",
+    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "open_panel", "error", "chunk_ack", "transfer_cancel", "validate_incoming", "check_descriptor",
     "payload_nbytes", "check_json_size",
 ]

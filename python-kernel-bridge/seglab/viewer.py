@@ -16,14 +16,15 @@ from ._bridge import CommBridge
 from ._frontend import DEFAULT_CHUNK_BYTES, MODULE_NAME, MODULE_VERSION, PROTOCOL_VERSION
 from ._layer_sync import LayerSync
 from ._tiles import TileServer
-from .arrays import DEFAULT_MAX_BYTES, as_bytes_view
+from .arrays import DEFAULT_MAX_BYTES
 from .autosave import Autosave, load_annotations, save_annotations
 from .camera import Camera, run_click_callbacks
 from .dims import Dims
 from .lazy import TileCache, axis_labels_of
 from .layers import ImageLayer, LabelsLayer, Layer, LayerList, PointsLayer, ShapesLayer, unique_name
 from .scale_bar import ScaleBar
-from .transfer import split_chunks_of_parts, transfer_header
+from ._outbox import Outgoing, Outbox
+from .transfer import transfer_header
 
 
 class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
@@ -61,6 +62,8 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         #: (``event.position`` in world coordinates, ``event.button``, ``event.modifiers``).
         self.mouse_click_callbacks: List[Any] = []
         self._tile_cache = TileCache()
+        # Through a lambda: tests replace ``send`` on the instance.
+        self._outbox = Outbox(lambda content, buffers: self.send(content, buffers=buffers))
         self._autosave = Autosave(self, autosave)
         self._init_layer_sync()
         self._init_bridge()
@@ -197,7 +200,7 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
 
     def open_panel(self, title: Optional[str] = None) -> None:
         """Ask the frontend to show this viewer in a JupyterLab main-area panel."""
-        self.send(protocol.open_panel(title))
+        self._post(protocol.open_panel(title))
 
     def wait_until_ready(self, layer_name: str, timeout: float = 60.0) -> float:
         """Block until the frontend confirmed the latest transfer of a layer.
@@ -206,10 +209,16 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         """
         layer = self._layer_list[layer_name]
         start = time.perf_counter()
-        if not wait_until(lambda: layer.is_ready, timeout, comm=self.comm):
+
+        def cancelled() -> bool:
+            return layer._last_transfer is not None and layer._cancelled_transfer == layer._last_transfer
+        if not wait_until(lambda: layer.is_ready or cancelled(), timeout, comm=self.comm):
             raise TimeoutError(
                 f"the frontend did not confirm layer {layer_name!r} within {timeout:g} s "
                 "(is the viewer displayed in an open JupyterLab tab?)")
+        if not layer.is_ready:
+            raise RuntimeError(f"the transfer of layer {layer_name!r} was cancelled in the viewer; "
+                               "layer.refresh() sends it again")
         return time.perf_counter() - start
 
     # -- sending ----------------------------------------------------------------
@@ -233,8 +242,12 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         if self._dims._layers_changed(self._layer_list._items):
             self._send_dims()
 
+    def _post(self, content: Dict[str, Any], buffers: Optional[List[Any]] = None) -> None:
+        """Send a message in order behind the transfers queued before it (``_outbox``)."""
+        self._outbox.post(content, buffers)
+
     def _send_layer(self, layer: Layer) -> None:
-        """Send ``layer-data`` and its chunks (memoryview slices, no copies)."""
+        """Queue ``layer-data``; its chunks follow as the frontend acknowledges them."""
         layer._new_revision()
         parts = layer._payload_parts()
         header = transfer_header(sum(int(p.nbytes) for p in parts), self.chunk_bytes, allow_empty=True)
@@ -242,30 +255,28 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         message = protocol.layer_data(layer.descriptor(), header)
         protocol.check_json_size(message, f"layer {layer.name!r}")
         layer.sent_at = time.perf_counter()
-        self.send(message)
-        if header["nbytes"]:
-            pieces = split_chunks_of_parts([as_bytes_view(p) for p in parts], self.chunk_bytes)
-            for index, piece in enumerate(pieces):
-                self.send(protocol.chunk(header["id"], index, index * self.chunk_bytes), buffers=[piece])
+        read = layer._chunk_reader(self.chunk_bytes) if header["nbytes"] else None
+        self._outbox.post_transfer(message, Outgoing(header["id"], header["n_chunks"], self.chunk_bytes,
+                                                     read, layer_id=layer.id))
 
     def _send_props(self, layer: Layer, props: Dict[str, Any]) -> None:
         if layer not in self._layer_list:
             return
         message = protocol.layer_props(layer.id, props)
         protocol.check_json_size(message, f"layer {layer.name!r}")
-        self.send(message)
+        self._post(message)
         self._sync_specs()
         if {"scale", "translate"} & set(props):
             self._layers_changed()
 
     def _send_dims(self) -> None:
-        self.send(protocol.dims(**self._dims.message_fields()))
+        self._post(protocol.dims(**self._dims.message_fields()))
 
     def _send_camera(self) -> None:
-        self.send(protocol.camera(**self._camera.message_fields()))
+        self._post(protocol.camera(**self._camera.message_fields()))
 
     def _send_scale_bar(self) -> None:
-        self.send(protocol.scale_bar(**self._scale_bar.message_fields()))
+        self._post(protocol.scale_bar(**self._scale_bar.message_fields()))
 
     # -- receiving (the rest is in _bridge.CommBridge) -----------------------------
 
@@ -309,12 +320,12 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
             self._removed_ids.add(layer.id)
             self._tile_cache.drop(layer.id)
             self._sync_specs()
-            self.send(protocol.layer_remove(layer.id))
+            self._post(protocol.layer_remove(layer.id))
             self._layers_changed()
         self._layer_list.events.removed(layer)
 
     def _send_error(self, message: str, request_id: Optional[str] = None) -> None:
         try:
-            self.send(protocol.error(message, request_id))
+            self._post(protocol.error(message, request_id))
         except Exception as exc:  # never raise out of the comm handler
             self.log.warning("seglab: could not send error message: %s", exc)

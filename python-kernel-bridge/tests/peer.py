@@ -20,7 +20,7 @@ import numpy as np
 from seglab.descriptors import check_descriptor, check_props, payload_nbytes
 
 CHUNK = 8 * 1024 * 1024
-V = 2
+V = 3
 
 
 @dataclass
@@ -83,6 +83,8 @@ class Peer:
         self.dims: Optional[Dict[str, Any]] = None
         self.pending_dims: Optional[Dict[str, Any]] = None
         self.kernel_errors: List[str] = []
+        self.acks: List[Tuple[str, int]] = []
+        self.cancels: List[Dict[str, Any]] = []
         self.refuse_requests: Optional[str] = None  # answer requests with this error
         self._transfers: Dict[str, _Transfer] = {}
         self._replies = 0
@@ -166,6 +168,8 @@ class Peer:
         transfer.parts.append(buffers[0])
         if len(transfer.parts) == t["n_chunks"]:
             self._finish(msg["transfer_id"])
+        else:  # as the real frontend: the kernel sends a few chunks ahead of this count
+            self.send({"v": V, "type": "chunk-ack", "transfer_id": msg["transfer_id"], "received": len(transfer.parts)})
 
     def _finish(self, transfer_id: str) -> None:
         transfer = self._transfers.pop(transfer_id)
@@ -239,6 +243,14 @@ class Peer:
 
     def _on_error(self, msg: Dict[str, Any], _buffers: List[bytes]) -> None:
         self.kernel_errors.append(msg["message"])
+
+    def _on_chunk_ack(self, msg: Dict[str, Any], _buffers: List[bytes]) -> None:
+        self.acks.append((msg["transfer_id"], msg["received"]))  # the peer sends replies whole
+
+    def _on_transfer_cancel(self, msg: Dict[str, Any], _buffers: List[bytes]) -> None:
+        self.cancels.append(msg)
+        if msg.get("transfer_id"):
+            self._transfers.pop(msg["transfer_id"], None)
 
     # -- what the canvas shows --------------------------------------------------------
     def render(self) -> np.ndarray:

@@ -36,9 +36,9 @@ def test_edits_are_written_after_a_moment_and_come_back_in_a_new_viewer(monkeypa
     assert saved["data"].dtype == np.uint16 and int((saved["data"] == 3).sum()) == 35
 
     # "After a kernel restart": a fresh viewer with the same folder.
-    v2 = capturing_viewer(monkeypatch, autosave=tmp_path / "ann")
-    same = v2.add_labels(np.zeros((3, 30, 40), np.uint16), name="cells / nuclei")
-    (restored,) = v2.restore_annotations()
+    v3 = capturing_viewer(monkeypatch, autosave=tmp_path / "ann")
+    same = v3.add_labels(np.zeros((3, 30, 40), np.uint16), name="cells / nuclei")
+    (restored,) = v3.restore_annotations()
     assert restored is same and int((same.source_data == 3).sum()) == 35
     v3 = capturing_viewer(monkeypatch)
     (added,) = v3.restore_annotations(tmp_path / "ann")

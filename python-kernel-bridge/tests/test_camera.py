@@ -21,8 +21,8 @@ def test_setting_the_camera_moves_the_frontend(viewer):
     viewer.camera.center = (100, 250.5)
     viewer.camera.zoom = 3
     assert [c for c, _ in viewer.sent] == [
-        {"v": 2, "type": "camera", "center": [100.0, 250.5], "zoom": 1.0},
-        {"v": 2, "type": "camera", "center": [100.0, 250.5], "zoom": 3.0},
+        {"v": 3, "type": "camera", "center": [100.0, 250.5], "zoom": 1.0},
+        {"v": 3, "type": "camera", "center": [100.0, 250.5], "zoom": 3.0},
     ]
     viewer.camera.center = (0, 7, 8)  # napari's 3-tuple: its last two
     assert viewer.camera.center == (7.0, 8.0)
@@ -61,7 +61,7 @@ def test_a_new_frontend_gets_the_camera_python_set(viewer):
     viewer.camera.zoom = 4
     viewer.sent.clear()
     frontend(viewer, type="hello", client_id="b")
-    assert [c for c, _ in viewer.sent if c["type"] == "camera"] == [{"v": 2, "type": "camera", "center": [0.0, 0.0], "zoom": 4.0}]
+    assert [c for c, _ in viewer.sent if c["type"] == "camera"] == [{"v": 3, "type": "camera", "center": [0.0, 0.0], "zoom": 4.0}]
 
 
 def test_clicks_call_the_callbacks_with_world_positions(viewer, caplog):

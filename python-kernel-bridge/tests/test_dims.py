@@ -95,7 +95,7 @@ def test_bad_values(viewer, attr, value, message):
 def test_frontend_moves_apply_without_echo(viewer):
     viewer.add_image(np.zeros((6, 4, 4), np.uint8))
     viewer.sent.clear()
-    msg = {"v": 2, "type": "dims", "ndim": 3, "current_step": [4, 1, 2], "axis_labels": ["z", "y", "x"]}
+    msg = {"v": 3, "type": "dims", "ndim": 3, "current_step": [4, 1, 2], "axis_labels": ["z", "y", "x"]}
     viewer._on_frontend_msg(viewer, msg, [])
     assert viewer.dims.current_step == (4, 1, 2) and viewer.dims.axis_labels == ("z", "y", "x")
     viewer._on_frontend_msg(viewer, dict(msg, ndim=2, current_step=[0, 0], axis_labels=["a", "b"]), [])

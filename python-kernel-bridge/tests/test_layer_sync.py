@@ -99,7 +99,7 @@ def test_layers_move_reaches_the_frontend(viewer):
     viewer.layers.move(0, 2)
     assert viewer.layers.names() == ["b", "c", "a"]
     (msg, _), = viewer.sent
-    assert msg == {"v": 2, "type": "layer-order", "order": [b.id, c.id, a.id]}
+    assert msg == {"v": 3, "type": "layer-order", "order": [b.id, c.id, a.id]}
     assert seen == [("moved", ["b", "c", "a"])]
     viewer.layers.move(-1, 0)
     assert viewer.layers.names() == ["a", "b", "c"]

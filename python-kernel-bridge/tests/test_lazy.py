@@ -45,7 +45,7 @@ def filled_zarr(shape=(4096, 6144), chunks=(512, 512), dtype="uint16"):
 
 def request(v, layer, level=0, start=(0, 0), stop=(10, 10), step=(1, 1), rid="T1"):
     v.sent.clear()
-    v._on_frontend_msg(v, {"v": 2, "type": "tile-request", "request_id": rid, "layer_id": layer.id,
+    v._on_frontend_msg(v, {"v": 3, "type": "tile-request", "request_id": rid, "layer_id": layer.id,
                            "level": level, "start": list(start), "stop": list(stop), "step": list(step)}, [])
     assert len(v.sent) == 1, v.sent
     content, buffers = v.sent[0]
@@ -144,7 +144,7 @@ def test_channel_axis_splits_lazily(viewer):
 def test_bad_tile_requests_get_errors_for_their_request(viewer, fields, match):
     z, data, store = filled_zarr()
     layer = viewer.add_image(z, name="big")
-    msg = {"v": 2, "type": "tile-request", "request_id": "R7", "layer_id": layer.id, "level": 0,
+    msg = {"v": 3, "type": "tile-request", "request_id": "R7", "layer_id": layer.id, "level": 0,
            "start": [0, 0], "stop": [10, 10], "step": [1, 1], **fields}
     viewer.sent.clear()
     viewer._on_frontend_msg(viewer, msg, [])

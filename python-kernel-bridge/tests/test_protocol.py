@@ -1,4 +1,4 @@
-"""Validation of frontend -> kernel messages and of layer descriptors (PROTOCOL.md v2)."""
+"""Validation of frontend -> kernel messages and of layer descriptors (PROTOCOL.md v3)."""
 
 import copy
 
@@ -33,22 +33,22 @@ def reply(name, **changes):
     # The original's size: changes that alter it fail the descriptor check first.
     nbytes = payload_nbytes(DESC[name]) + (1 if changes.pop("bad_nbytes", False) else 0)
     transfer = {"id": "t", "nbytes": nbytes, "chunk_bytes": 8, "n_chunks": -(-nbytes // 8)}
-    return {"v": 2, "type": "data-reply", "request_id": "r", "layer": layer, "transfer": transfer, **changes}
+    return {"v": 3, "type": "data-reply", "request_id": "r", "layer": layer, "transfer": transfer, **changes}
 
 
 GOOD = [
-    ({"v": 2, "type": "hello", "client_id": "c"}, []),
-    ({"v": 2, "type": "layer-ready", "layer_id": "a", "transfer_id": "t", "nbytes": 12}, []),
-    ({"v": 2, "type": "layer-ready", "layer_id": "a", "transfer_id": "t", "nbytes": 0}, []),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 3, "data_changed": True}, []),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 3, "data_changed": False,
+    ({"v": 3, "type": "hello", "client_id": "c"}, []),
+    ({"v": 3, "type": "layer-ready", "layer_id": "a", "transfer_id": "t", "nbytes": 12}, []),
+    ({"v": 3, "type": "layer-ready", "layer_id": "a", "transfer_id": "t", "nbytes": 0}, []),
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 3, "data_changed": True}, []),
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 3, "data_changed": False,
       "props": {"opacity": 0.5, "colormap": "magma", "scale": [1, 2, 3], "name": "x", "mode": "paint"}}, []),
-    ({"v": 2, "type": "dims", "ndim": 3, "current_step": [4, 0, 0], "axis_labels": ["z", "y", "x"]}, []),
-    ({"v": 2, "type": "screenshot-reply", "request_id": "r", "shape": [2, 3, 4],
+    ({"v": 3, "type": "dims", "ndim": 3, "current_step": [4, 0, 0], "axis_labels": ["z", "y", "x"]}, []),
+    ({"v": 3, "type": "screenshot-reply", "request_id": "r", "shape": [2, 3, 4],
       "transfer": {"id": "t", "nbytes": 24, "chunk_bytes": 8, "n_chunks": 3}}, []),
-    ({"v": 2, "type": "error", "message": "boom"}, []),
-    ({"v": 2, "type": "error", "message": "boom", "request_id": "r", "transfer_id": "t"}, []),
-    ({"v": 2, "type": "chunk", "transfer_id": "t", "index": 0, "offset": 0}, [b"x"]),
+    ({"v": 3, "type": "error", "message": "boom"}, []),
+    ({"v": 3, "type": "error", "message": "boom", "request_id": "r", "transfer_id": "t"}, []),
+    ({"v": 3, "type": "chunk", "transfer_id": "t", "index": 0, "offset": 0}, [b"x"]),
 ] + [(reply(name), []) for name in DESC]
 
 
@@ -72,46 +72,46 @@ def without(name, key):
 
 BAD = [
     ("garbage", [], "content: expected an object"),
-    ({"type": "hello", "client_id": "c"}, [], "v: expected protocol version 2, got None"),
+    ({"type": "hello", "client_id": "c"}, [], "v: expected protocol version 3, got None"),
     ({"v": 1, "type": "hello", "client_id": "c"}, [],
-     "v: expected protocol version 2, got 1: the frontend speaks SegLab protocol 1, this kernel 2"),
+     "v: expected protocol version 3, got 1: the frontend speaks SegLab protocol 1, this kernel 3"),
     ({"v": True, "type": "hello", "client_id": "c"}, [], "v:"),
-    ({"v": 2, "type": "layer-data"}, [], "type: expected one of"),
-    ({"v": 2, "type": "hello"}, [], "client_id: expected a string"),
-    ({"v": 2, "type": "hello", "client_id": "c" * 129}, [], "client_id: expected a string of 1 to 128"),
-    ({"v": 2, "type": "hello", "client_id": "c"}, [b"x"], "buffers: expected 0"),
-    ({"v": 2, "type": "layer-ready", "layer_id": "a", "transfer_id": "t", "nbytes": -1}, [], "nbytes"),
-    ({"v": 2, "type": "layer-ready", "layer_id": "a", "nbytes": 3}, [], "transfer_id"),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 1}, [], "data_changed: expected a bool"),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 2.0, "data_changed": True}, [], "revision"),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
+    ({"v": 3, "type": "layer-data"}, [], "type: expected one of"),
+    ({"v": 3, "type": "hello"}, [], "client_id: expected a string"),
+    ({"v": 3, "type": "hello", "client_id": "c" * 129}, [], "client_id: expected a string of 1 to 128"),
+    ({"v": 3, "type": "hello", "client_id": "c"}, [b"x"], "buffers: expected 0"),
+    ({"v": 3, "type": "layer-ready", "layer_id": "a", "transfer_id": "t", "nbytes": -1}, [], "nbytes"),
+    ({"v": 3, "type": "layer-ready", "layer_id": "a", "nbytes": 3}, [], "transfer_id"),
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 1}, [], "data_changed: expected a bool"),
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 2.0, "data_changed": True}, [], "revision"),
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
       "props": {}}, [], "props: expected at least one field"),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
       "props": {"opacity": 1.5}}, [], "props.opacity: expected a finite number >= 0 <= 1"),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
       "props": {"face_color": "#ff0000ff"}}, [], "props.face_color: expected a field in"),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
       "props": {"contrast_limits": [5, 5]}}, [], "props.contrast_limits: expected [lo, hi] with lo < hi"),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
       "props": {"scale": [1, 0]}}, [], "props.scale[1]: expected a finite number > 0"),
-    ({"v": 2, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 2, "data_changed": True,
       "props": {"colormap": "jet"}}, [], "props.colormap: expected one of gray"),
-    ({"v": 2, "type": "dims", "ndim": 6, "current_step": [0] * 6, "axis_labels": ["a"] * 6}, [], "ndim:"),
-    ({"v": 2, "type": "dims", "ndim": 2, "current_step": [0, -1], "axis_labels": ["y", "x"]}, [],
+    ({"v": 3, "type": "dims", "ndim": 6, "current_step": [0] * 6, "axis_labels": ["a"] * 6}, [], "ndim:"),
+    ({"v": 3, "type": "dims", "ndim": 2, "current_step": [0, -1], "axis_labels": ["y", "x"]}, [],
      "current_step[1]:"),
-    ({"v": 2, "type": "dims", "ndim": 2, "current_step": [0, 0], "axis_labels": ["y", ""]}, [],
+    ({"v": 3, "type": "dims", "ndim": 2, "current_step": [0, 0], "axis_labels": ["y", ""]}, [],
      "axis_labels[1]:"),
-    ({"v": 2, "type": "screenshot-reply", "request_id": "r", "shape": [0, 3, 4],
+    ({"v": 3, "type": "screenshot-reply", "request_id": "r", "shape": [0, 3, 4],
       "transfer": {"id": "t", "nbytes": 1, "chunk_bytes": 8, "n_chunks": 1}}, [], "shape[0]:"),
-    ({"v": 2, "type": "screenshot-reply", "request_id": "r", "shape": [20000, 3, 4],
+    ({"v": 3, "type": "screenshot-reply", "request_id": "r", "shape": [20000, 3, 4],
       "transfer": {"id": "t", "nbytes": 1, "chunk_bytes": 8, "n_chunks": 1}}, [], "shape[0]:"),
-    ({"v": 2, "type": "screenshot-reply", "request_id": "r", "shape": [2, 3, 4],
+    ({"v": 3, "type": "screenshot-reply", "request_id": "r", "shape": [2, 3, 4],
       "transfer": {"id": "t", "nbytes": 25, "chunk_bytes": 8, "n_chunks": 4}}, [], "transfer.nbytes: expected 24"),
-    ({"v": 2, "type": "error"}, [], "message: expected a string"),
-    ({"v": 2, "type": "error", "message": "m", "request_id": 5}, [], "request_id"),
-    ({"v": 2, "type": "chunk", "transfer_id": "t", "index": -1, "offset": 0}, [b"x"], "index"),
-    ({"v": 2, "type": "chunk", "transfer_id": "t", "index": 0, "offset": 1.0}, [b"x"], "offset"),
-    ({"v": 2, "type": "chunk", "transfer_id": "t", "index": 0, "offset": 0}, [], "buffers: expected 1"),
+    ({"v": 3, "type": "error"}, [], "message: expected a string"),
+    ({"v": 3, "type": "error", "message": "m", "request_id": 5}, [], "request_id"),
+    ({"v": 3, "type": "chunk", "transfer_id": "t", "index": -1, "offset": 0}, [b"x"], "index"),
+    ({"v": 3, "type": "chunk", "transfer_id": "t", "index": 0, "offset": 1.0}, [b"x"], "offset"),
+    ({"v": 3, "type": "chunk", "transfer_id": "t", "index": 0, "offset": 0}, [], "buffers: expected 1"),
     (reply("img", request_id=""), [], "request_id"),
     (reply("img", layer={"kind": "volume"}), [], "layer.kind: expected one of image, labels"),
     (reply("img", layer={"dtype": "float16"}), [], "layer.dtype"),
@@ -183,7 +183,7 @@ def test_item_lists_are_bounded():
 
 def test_error_carries_ids():
     with pytest.raises(ProtocolError) as info:
-        validate_incoming({"v": 2, "type": "data-reply", "request_id": "r7"}, [])
+        validate_incoming({"v": 3, "type": "data-reply", "request_id": "r7"}, [])
     assert info.value.request_id == "r7"
 
 
@@ -191,8 +191,9 @@ def test_constructors_carry_version():
     msgs = [protocol.layer_data(DESC["img"], {}), protocol.layer_props("a", {"opacity": 0.5}),
             protocol.chunk("t", 0, 0), protocol.layer_remove("a"), protocol.data_request("r", "a"),
             protocol.dims(2, [0, 0], ["y", "x"]), protocol.screenshot_request("r"), protocol.open_panel(),
-            protocol.open_panel("T"), protocol.error("m"), protocol.error("m", "r")]
-    assert PROTOCOL_VERSION == 2 and all(m["v"] == 2 for m in msgs)
+            protocol.open_panel("T"), protocol.error("m"), protocol.error("m", "r"),
+            protocol.chunk_ack("t", 1), protocol.transfer_cancel("why", transfer_id="t")]
+    assert PROTOCOL_VERSION == 3 and all(m["v"] == 3 for m in msgs)
     assert "title" not in protocol.open_panel() and protocol.open_panel("T")["title"] == "T"
     assert protocol.error("m", "r")["request_id"] == "r" and "request_id" not in protocol.error("m")
     assert len(protocol.error("x" * 20000)["message"]) == 10000

@@ -26,7 +26,7 @@ def scale_bar_messages(v):
 
 
 def from_frontend(v, **content):
-    v._on_frontend_msg(v, {"v": 2, **content}, [])
+    v._on_frontend_msg(v, {"v": 3, **content}, [])
 
 
 def test_defaults_are_napari_s():
@@ -43,10 +43,10 @@ def test_each_set_sends_the_whole_state_once(viewer):
     viewer.scale_bar.position = "top_left"
     viewer.scale_bar.visible = np.bool_(False)
     assert viewer.sent == [
-        {"v": 2, "type": "scale-bar", "visible": True, "unit": None, "position": "bottom_right"},
-        {"v": 2, "type": "scale-bar", "visible": True, "unit": "um", "position": "bottom_right"},
-        {"v": 2, "type": "scale-bar", "visible": True, "unit": "um", "position": "top_left"},
-        {"v": 2, "type": "scale-bar", "visible": False, "unit": "um", "position": "top_left"},
+        {"v": 3, "type": "scale-bar", "visible": True, "unit": None, "position": "bottom_right"},
+        {"v": 3, "type": "scale-bar", "visible": True, "unit": "um", "position": "bottom_right"},
+        {"v": 3, "type": "scale-bar", "visible": True, "unit": "um", "position": "top_left"},
+        {"v": 3, "type": "scale-bar", "visible": False, "unit": "um", "position": "top_left"},
     ]
     assert type(viewer.scale_bar.visible) is bool
     for message in viewer.sent:  # what the kernel sends is what it would accept back
@@ -109,7 +109,7 @@ def test_bad_frontend_messages_get_an_error_and_change_nothing(viewer, change, e
 
 
 def test_validate_incoming():
-    good = {"v": 2, "type": "scale-bar", "visible": False, "unit": None, "position": "top_right"}
+    good = {"v": 3, "type": "scale-bar", "visible": False, "unit": None, "position": "top_right"}
     assert validate_incoming(good) == good
     with pytest.raises(ProtocolError, match="buffers: expected 0"):
         validate_incoming(good, [b"x"])
@@ -119,7 +119,7 @@ def test_validate_incoming():
     with pytest.raises(ProtocolError, match=r"^unit: expected .*, got nothing \(the field is missing\)$"):
         validate_incoming(missing)
     assert protocol.scale_bar(True, "um", "top_left") == {
-        "v": 2, "type": "scale-bar", "visible": True, "unit": "um", "position": "top_left"}
+        "v": 3, "type": "scale-bar", "visible": True, "unit": "um", "position": "top_left"}
 
 
 def test_hello_sends_the_state_only_when_it_is_not_the_default(viewer):
@@ -131,7 +131,7 @@ def test_hello_sends_the_state_only_when_it_is_not_the_default(viewer):
     viewer.sent.clear()
     from_frontend(viewer, type="hello", client_id="b")
     assert [m["type"] for m in viewer.sent] == ["layer-data", "chunk", "dims", "scale-bar"]
-    assert viewer.sent[-1] == {"v": 2, "type": "scale-bar", "visible": True, "unit": None, "position": "bottom_right"}
+    assert viewer.sent[-1] == {"v": 3, "type": "scale-bar", "visible": True, "unit": None, "position": "bottom_right"}
 
 
 # -- through a real kernel ----------------------------------------------------------
@@ -164,7 +164,7 @@ sb.scale_bar.unit = 'um'
     assert [c["unit"] for c, _ in peer.inbox if c["type"] == "scale-bar"] == [None, "um"]
 
     peer.inbox.clear()
-    peer.send({"v": 2, "type": "scale-bar", "visible": False, "unit": "nm", "position": "top_left"})
+    peer.send({"v": 3, "type": "scale-bar", "visible": False, "unit": "nm", "position": "top_left"})
     out = peer.run("""
 assert wait_until(lambda: sb.scale_bar.unit == 'nm', 10, comm=sb.comm)
 print('SB', sb.scale_bar)
@@ -172,12 +172,12 @@ print('SB', sb.scale_bar)
     assert printed(out, "SB") == "ScaleBar(visible=False, unit='nm', position='top_left')"
     assert not [c for c, _ in peer.inbox if c["type"] == "scale-bar"]  # no echo
 
-    peer.send({"v": 2, "type": "hello", "client_id": "reloaded-page"})  # a reload gets the state back
+    peer.send({"v": 3, "type": "hello", "client_id": "reloaded-page"})  # a reload gets the state back
     message, _ = peer.take("scale-bar")
-    assert message == {"v": 2, "type": "scale-bar", "visible": False, "unit": "nm", "position": "top_left"}
+    assert message == {"v": 3, "type": "scale-bar", "visible": False, "unit": "nm", "position": "top_left"}
 
     peer.kernel_errors.clear()
-    peer.send({"v": 2, "type": "scale-bar", "visible": True, "unit": "nm", "position": "centre"})
+    peer.send({"v": 3, "type": "scale-bar", "visible": True, "unit": "nm", "position": "centre"})
     peer.pump(lambda: bool(peer.kernel_errors))
     assert peer.kernel_errors[0].startswith(POSITION_ERROR + "'centre'")
     out = peer.run("print('SB', sb.scale_bar)")

@@ -24,7 +24,7 @@ def types(v):
 
 
 def from_frontend(v, **content):
-    v._on_frontend_msg(v, {"v": 2, **content}, [])
+    v._on_frontend_msg(v, {"v": 3, **content}, [])
 
 
 def test_package_metadata():
@@ -33,7 +33,7 @@ def test_package_metadata():
     v = Viewer()
     assert (v._model_name, v._view_name, v._model_module, v._model_module_version) == (
         "SegLabViewerModel", "SegLabViewerView", "seglab", "^0.1.0")
-    assert v._view_module == "seglab" and v._view_module_version == "^0.1.0" and v.protocol_version == 2
+    assert v._view_module == "seglab" and v._view_module_version == "^0.1.0" and v.protocol_version == 3
     assert {"layer_specs", "protocol_version"} <= set(v.keys)
 
 
@@ -62,7 +62,7 @@ def test_layer_list(viewer):
     with pytest.raises(TypeError, match="expected a layer name"):
         viewer.layers[1.0]
     viewer.layers.remove("a")
-    assert viewer.layers.names() == ["b"] and viewer.sent[-1][0] == {"v": 2, "type": "layer-remove", "layer_id": a.id}
+    assert viewer.layers.names() == ["b"] and viewer.sent[-1][0] == {"v": 3, "type": "layer-remove", "layer_id": a.id}
     del viewer.layers[0]
     assert len(viewer.layers) == 0 and viewer.layer_specs == []
     with pytest.raises(ValueError, match="not in this viewer"):
@@ -82,7 +82,7 @@ def test_add_image_sends_chunks(viewer):
     (head, hb), *chunks, (dims, _) = viewer.sent
     assert head["type"] == "layer-data" and hb == [] and head["layer"] == layer.descriptor()
     assert head["transfer"]["n_chunks"] == 4 == len(chunks)
-    assert dims == {"v": 2, "type": "dims", "ndim": 2, "current_step": [4, 4], "axis_labels": ["0", "1"]}
+    assert dims == {"v": 3, "type": "dims", "ndim": 2, "current_step": [4, 4], "axis_labels": ["0", "1"]}
     assert b"".join(bytes(b[0]) for _, b in chunks) == img.tobytes()
     assert all(isinstance(b[0], memoryview) for _, b in chunks)
     assert [c["offset"] for c, _ in chunks] == [0, 64, 128, 192]
@@ -332,7 +332,7 @@ def test_hello_resends_layers_then_dims(viewer):
 
 def test_bad_frontend_messages_get_error_replies(viewer):
     viewer._on_frontend_msg(viewer, {"v": 9, "type": "hello"}, [])
-    viewer._on_frontend_msg(viewer, {"v": 2, "type": "chunk", "transfer_id": "x", "index": 0, "offset": 0}, [b"a"])
+    viewer._on_frontend_msg(viewer, {"v": 3, "type": "chunk", "transfer_id": "x", "index": 0, "offset": 0}, [b"a"])
     viewer._on_frontend_msg(viewer, "garbage", None)
     errors = [c for c, _ in viewer.sent]
     assert [e["type"] for e in errors] == ["error"] * 3
@@ -351,8 +351,8 @@ def test_per_item_json_is_bounded(viewer):
 def test_open_panel(viewer):
     viewer.open_panel("Nuclei")
     viewer.open_panel()
-    assert [c for c, _ in viewer.sent] == [{"v": 2, "type": "open-panel", "title": "Nuclei"},
-                                          {"v": 2, "type": "open-panel"}]
+    assert [c for c, _ in viewer.sent] == [{"v": 3, "type": "open-panel", "title": "Nuclei"},
+                                          {"v": 3, "type": "open-panel"}]
 
 
 def test_too_big_item_update_changes_nothing(viewer):

@@ -26,7 +26,12 @@ def kernel_messages() -> List[Any]:
     """Messages a real Viewer sends for layers of every kind, props, dims and requests."""
     sent: List[Any] = []
     v = Viewer(chunk_bytes=4096)
-    v.send = lambda content, buffers=None: sent.append([content, len(buffers or [])])
+
+    def send(content: Any, buffers: Any = None) -> None:
+        sent.append([content, len(buffers or [])])
+        if content["type"] == "chunk":  # acknowledged as a frontend that keeps up would
+            v._outbox.ack(content["transfer_id"], content["index"] + 1)
+    v.send = send
     v.add_image(np.arange(2 * 30 * 20, dtype=np.uint16).reshape(2, 30, 20), name="stack", scale=(3, 1, 1))
     v.add_image(np.zeros((40, 40, 4), np.float32), name="photo")
     v.add_image(np.zeros((2, 3, 4, 5), np.float32), channel_axis=1)
@@ -45,7 +50,9 @@ def kernel_messages() -> List[Any]:
     v.dims.current_step = (1, 10, 0)
     v.dims.axis_labels = ("z", "y", "x")
     sent += [[m, 0] for m in (protocol.data_request("r1", labels.id), protocol.screenshot_request("r2"),
-                              protocol.open_panel("Cells"), protocol.open_panel(), protocol.error("boom", "r1"))]
+                              protocol.open_panel("Cells"), protocol.open_panel(), protocol.error("boom", "r1"),
+                              protocol.chunk_ack("t1", 3), protocol.transfer_cancel("why", transfer_id="t1"),
+                              protocol.transfer_cancel("gave up", request_id="r1"))]
     return sent
 
 

@@ -91,6 +91,11 @@ export class ChunkAssembler {
     return this.receivedBytes / this.header.nbytes;
   }
 
+  /** Chunks stored so far (what a `chunk-ack` reports). */
+  get received(): number {
+    return this.receivedChunks;
+  }
+
   add(index: unknown, offset: unknown, chunk: Uint8Array): void {
     const { n_chunks, chunk_bytes, nbytes, id } = this.header;
     if (!Number.isSafeInteger(index) || (index as number) < 0 || (index as number) >= n_chunks) {

@@ -1,5 +1,5 @@
 /**
- * The comm protocol between the kernel's `seglab.Viewer` and the browser, version 2.
+ * The comm protocol between the kernel's `seglab.Viewer` and the browser, version 3.
  * The specification is python-kernel-bridge/PROTOCOL.md; this file validates what arrives
  * from the kernel and builds (checked) what goes back. Nothing here trusts the other side:
  * every field is checked for type and bounds before use, and every error names the field,
@@ -80,6 +80,7 @@ export {
   validateTileRegion
 } from './protocolValidate';
 export {
+  chunkAckMessage,
   chunkMessage,
   dataReplyMessage,
   dimsMessage,
@@ -93,5 +94,6 @@ export {
   layerUpdateMessage,
   scaleBarMessage,
   screenshotReplyMessage,
-  tileRequestMessage
+  tileRequestMessage,
+  transferCancelMessage
 } from './protocolBuild';

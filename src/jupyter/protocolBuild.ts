@@ -12,6 +12,7 @@ import {
   MAX_LAYERS,
   MAX_MESSAGE_LENGTH,
   MAX_SCREENSHOT_SIDE,
+  PROTOCOL_VERSION,
   ProtocolError,
   ScaleBarFields,
   TileRegion
@@ -21,12 +22,12 @@ import { payloadBytes, validateCamera, validateClick, validateDims, validateLaye
 // -- frontend -> kernel: checked builders ---------------------------------------------------------
 
 export function helloMessage(clientId: string): FrontendMessage {
-  return { v: 2, type: 'hello', client_id: requireString(clientId, 'client_id') };
+  return { v: PROTOCOL_VERSION, type: 'hello', client_id: requireString(clientId, 'client_id') };
 }
 
 export function layerReadyMessage(layerId: string, transferId: string, nbytes: number): FrontendMessage {
   return {
-    v: 2,
+    v: PROTOCOL_VERSION,
     type: 'layer-ready',
     layer_id: requireString(layerId, 'layer_id'),
     transfer_id: requireString(transferId, 'transfer_id'),
@@ -43,7 +44,7 @@ export function layerUpdateMessage(
 ): FrontendMessage {
   const checked = props === undefined ? {} : { props: validateLayerProps(props, 'props', false) as Partial<DisplayFields> };
   return {
-    v: 2,
+    v: PROTOCOL_VERSION,
     type: 'layer-update',
     layer_id: requireString(layerId, 'layer_id'),
     revision: requireInt(revision, 'revision', 1),
@@ -56,7 +57,7 @@ export function layerUpdateMessage(
 export function dataReplyMessage(requestId: string, layer: LayerDescriptor, transfer: TransferHeader): FrontendMessage {
   const checked = validateLayerDescriptor(layer);
   return {
-    v: 2,
+    v: PROTOCOL_VERSION,
     type: 'data-reply',
     request_id: requireString(requestId, 'request_id'),
     layer: checked,
@@ -65,12 +66,12 @@ export function dataReplyMessage(requestId: string, layer: LayerDescriptor, tran
 }
 
 export function dimsMessage(dims: DimsState): FrontendMessage {
-  return { v: 2, type: 'dims', ...validateDims(dims as unknown as Obj) };
+  return { v: PROTOCOL_VERSION, type: 'dims', ...validateDims(dims as unknown as Obj) };
 }
 
 /** The frontend's scale bar state (napari's `viewer.scale_bar`), for the kernel's `viewer.scale_bar`. */
 export function scaleBarMessage(state: ScaleBarFields): FrontendMessage {
-  return { v: 2, type: 'scale-bar', ...validateScaleBar(state as unknown as Obj) };
+  return { v: PROTOCOL_VERSION, type: 'scale-bar', ...validateScaleBar(state as unknown as Obj) };
 }
 
 /** The header of a `screenshot-reply` for an RGBA canvas of `height` x `width`. */
@@ -78,7 +79,7 @@ export function screenshotReplyMessage(requestId: string, height: number, width:
   requireInt(height, 'shape[0]', 1, MAX_SCREENSHOT_SIDE);
   requireInt(width, 'shape[1]', 1, MAX_SCREENSHOT_SIDE);
   return {
-    v: 2,
+    v: PROTOCOL_VERSION,
     type: 'screenshot-reply',
     request_id: requireString(requestId, 'request_id'),
     shape: [height, width, 4],
@@ -93,7 +94,7 @@ export function screenshotReplyMessage(requestId: string, height: number, width:
 export function layerEditMessage(layerId: string, revision: number, start: number[], stop: number[], last: boolean): FrontendMessage {
   const box = validateTileRegion({ level: 0, start, stop, step: start.map(() => 1) });
   return {
-    v: 2,
+    v: PROTOCOL_VERSION,
     type: 'layer-edit',
     layer_id: requireString(layerId, 'layer_id'),
     revision: requireInt(revision, 'revision', 1),
@@ -104,23 +105,23 @@ export function layerEditMessage(layerId: string, revision: number, start: numbe
 }
 
 export function cameraMessage(camera: CameraFields): FrontendMessage {
-  return { v: 2, type: 'camera', ...validateCamera(camera as unknown as Obj) };
+  return { v: PROTOCOL_VERSION, type: 'camera', ...validateCamera(camera as unknown as Obj) };
 }
 
 export function clickMessage(click: ClickFields): FrontendMessage {
-  return { v: 2, type: 'click', ...validateClick(click as unknown as Obj) };
+  return { v: PROTOCOL_VERSION, type: 'click', ...validateClick(click as unknown as Obj) };
 }
 
 /** The frontend's layers, bottom first, after the user removed, reordered or made one. */
 export function layerListMessage(layers: readonly { id: string; kind: LayerKind }[]): FrontendMessage {
   if (layers.length > MAX_LAYERS) throw new ProtocolError(`layers: expected at most ${MAX_LAYERS} layers, got ${layers.length}`);
-  return { v: 2, type: 'layer-list', layers: layers.map(({ id, kind }, i) => ({ id: requireString(id, `layers[${i}].id`), kind })) };
+  return { v: PROTOCOL_VERSION, type: 'layer-list', layers: layers.map(({ id, kind }, i) => ({ id: requireString(id, `layers[${i}].id`), kind })) };
 }
 
 /** Asks the kernel for a region of a lazy image's level (answered by `tile-data` or `error`). */
 export function tileRequestMessage(requestId: string, layerId: string, region: TileRegion): FrontendMessage {
   return {
-    v: 2,
+    v: PROTOCOL_VERSION,
     type: 'tile-request',
     request_id: requireString(requestId, 'request_id'),
     layer_id: requireString(layerId, 'layer_id'),
@@ -130,7 +131,7 @@ export function tileRequestMessage(requestId: string, layerId: string, region: T
 
 export function chunkMessage(transferId: string, index: number, offset: number): FrontendMessage {
   return {
-    v: 2,
+    v: PROTOCOL_VERSION,
     type: 'chunk',
     transfer_id: requireString(transferId, 'transfer_id'),
     index: requireInt(index, 'index'),
@@ -138,10 +139,24 @@ export function chunkMessage(transferId: string, index: number, offset: number):
   };
 }
 
+export function chunkAckMessage(transferId: string, received: number): FrontendMessage {
+  return { v: PROTOCOL_VERSION, type: 'chunk-ack', transfer_id: requireString(transferId, 'transfer_id'), received: requireInt(received, 'received') };
+}
+
+/** Stops a transfer: this frontend's cancel of a layer the kernel sends, or of its own reply. */
+export function transferCancelMessage(transferId: string, reason: string): FrontendMessage {
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'transfer-cancel',
+    transfer_id: requireString(transferId, 'transfer_id'),
+    reason: (reason || 'cancelled').slice(0, MAX_MESSAGE_LENGTH)
+  };
+}
+
 /** An `error` reply; the message is cut to MAX_MESSAGE_LENGTH rather than refused. */
 export function errorMessage(message: string, ids: { request_id?: string; transfer_id?: string } = {}): FrontendMessage {
   return {
-    v: 2,
+    v: PROTOCOL_VERSION,
     type: 'error',
     message: (message || 'error').slice(0, MAX_MESSAGE_LENGTH),
     ...(ids.request_id !== undefined ? { request_id: requireString(ids.request_id, 'request_id') } : {}),

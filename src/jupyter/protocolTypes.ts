@@ -4,7 +4,7 @@ import type { DType } from '../core/dtypes';
 import type { TransferHeader } from '../core/transfer';
 import type { ScaleBarState } from '../viewer/model/scaleBar';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The largest payload of one layer or screenshot (ArrayBuffers above ~2 GiB are unreliable). */
 export const MAX_ARRAY_BYTES = 2 * 1024 ** 3;
 export const MIN_NDIM = 2;
@@ -174,7 +174,11 @@ export interface ClickFields {
 /** The `scale-bar` message's fields (napari's `viewer.scale_bar`), the same both ways. */
 export type ScaleBarFields = ScaleBarState;
 
-type V = { v: 2 };
+type V = { v: typeof PROTOCOL_VERSION };
+/** Back-pressure, both ways: the receiver holds the first `received` chunks of a transfer. */
+export type ChunkAck = { type: 'chunk-ack'; transfer_id: string; received: number };
+/** Stop a transfer, both ways: by its id, or (a reply not yet begun) by the request it answers. */
+export type TransferCancel = { type: 'transfer-cancel'; transfer_id?: string; request_id?: string; reason: string };
 export type KernelMessage = V &
   (
     | { type: 'layer-data'; layer: LayerDescriptor; transfer: TransferHeader }
@@ -189,6 +193,8 @@ export type KernelMessage = V &
     | { type: 'layer-order'; order: string[] }
     | ({ type: 'camera' } & CameraFields)
     | { type: 'open-panel'; title?: string | null }
+    | ChunkAck
+    | TransferCancel
     | { type: 'error'; message: string; request_id?: string }
   );
 
@@ -207,6 +213,8 @@ export type FrontendMessage = V &
     | ({ type: 'camera' } & CameraFields)
     | ({ type: 'click' } & ClickFields)
     | { type: 'layer-edit'; layer_id: string; revision: number; start: number[]; stop: number[]; last: boolean }
+    | ChunkAck
+    | TransferCancel
     | { type: 'error'; message: string; request_id?: string; transfer_id?: string }
   );
 

@@ -302,6 +302,8 @@ const KERNEL_TYPES = [
   'layer-order',
   'camera',
   'open-panel',
+  'chunk-ack',
+  'transfer-cancel',
   'error'
 ];
 
@@ -355,7 +357,7 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
   switch (msg.type) {
     case 'layer-data': {
       const layer = validateLayerDescriptor(msg.layer);
-      return { v: 2, type: 'layer-data', layer, transfer: requireTransfer(msg.transfer, payloadBytes(layer)) };
+      return { v: PROTOCOL_VERSION, type: 'layer-data', layer, transfer: requireTransfer(msg.transfer, payloadBytes(layer)) };
     }
     case 'layer-props':
       requireString(msg.layer_id, 'layer_id');
@@ -396,7 +398,7 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
       if (shape.length !== region.start.length && !(shape.length === region.start.length + 1 && [3, 4].includes(shape[shape.length - 1]))) {
         throw new ProtocolError(`shape: expected ${region.start.length} axes (or one more of 3 or 4 colours), got ${shape.length}`);
       }
-      return { v: 2, type: 'tile-data', request_id: msg.request_id as string, layer_id: msg.layer_id as string, ...region, shape, dtype };
+      return { v: PROTOCOL_VERSION, type: 'tile-data', request_id: msg.request_id as string, layer_id: msg.layer_id as string, ...region, shape, dtype };
     }
     case 'camera':
       validateCamera(msg);
@@ -408,6 +410,18 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
     }
     case 'open-panel':
       if (msg.title !== undefined && msg.title !== null) requireString(msg.title, 'title', MAX_STRING_LENGTH);
+      break;
+    case 'chunk-ack':
+      requireString(msg.transfer_id, 'transfer_id');
+      requireInt(msg.received, 'received');
+      break;
+    case 'transfer-cancel':
+      if (msg.transfer_id === undefined && msg.request_id === undefined) {
+        throw new ProtocolError('transfer_id, request_id: expected at least one of them, got neither');
+      }
+      if (msg.transfer_id !== undefined) requireString(msg.transfer_id, 'transfer_id');
+      if (msg.request_id !== undefined) requireString(msg.request_id, 'request_id');
+      requireString(msg.reason, 'reason', MAX_MESSAGE_LENGTH);
       break;
     case 'error':
       requireString(msg.message, 'message', MAX_MESSAGE_LENGTH);

@@ -15,7 +15,7 @@ test('a 128 MB image shows a progress bar in the viewer, and reading it back a l
     const bar = node.querySelector('.jp-SegLab-statusProgress');
     window.__seglabProgress = [];
     new MutationObserver(() => {
-      if (!bar.hidden) window.__seglabProgress.push([bar.querySelector('progress').value, bar.textContent]);
+      if (!bar.hidden) window.__seglabProgress.push([bar.querySelector('progress').value, bar.querySelector('span').textContent]);
     }).observe(bar, { attributes: true, subtree: true, childList: true, characterData: true });
   });
   await h.runCode(page, 'big = np.random.default_rng(3).integers(0, 4000, size=(8192, 8192), dtype=np.uint16)\nlayer = v.add_image(big, name="big")\nv.wait_until_ready("big", timeout=240)');
@@ -30,4 +30,45 @@ test('a 128 MB image shows a progress bar in the viewer, and reading it back a l
   const out = await h.runCode(page, 'back = layer.data\nprint("SAME", np.array_equal(back, big))');
   expect(out).toContain('SAME True');
   expect(out).toMatch(/receiving the data of layer 'big': 100% \(128 \/ 128 MB\) in [\d.]+ s/);
+});
+
+test('cancelling a transfer with the x by its bar stops the kernel sending it; layer.refresh() sends it again', async ({ page }) => {
+  test.setTimeout(300000);
+  await h.openNewNotebook(page, 'cancel.ipynb');
+  const index = await h.runCodeIndex(page, 'v = Viewer()\nv');
+  const viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  // A slow store: each 8 MiB chunk takes 150 ms to read, so the transfer lasts about 5 s.
+  await h.runCode(
+    page,
+    [
+      'import time',
+      'big = np.random.default_rng(4).integers(0, 4000, size=(8192, 8192), dtype=np.uint16)',
+      'layer = v.add_labels(np.zeros((8, 8), np.uint8), name="slow")',
+      'fast_reader = type(layer)._chunk_reader',
+      'layer._chunk_reader = lambda n: (lambda read: (lambda i: (time.sleep(0.15), read(i))[1]))(fast_reader(layer, n))',
+      'layer.data = big.astype(np.uint32) % 50'
+    ].join('\n')
+  );
+  const cancel = viewer.locator('.jp-SegLab-statusProgressCancel');
+  await expect(cancel).toBeVisible({ timeout: 30000 });
+  await cancel.click();
+  await expect(viewer.locator('.jp-SegLab-statusProgress')).toBeHidden();
+  await expect(viewer.locator('.jp-SegLab-statusMessage')).toContainText('cancelled receiving slow; run layer.refresh() in the kernel');
+  const out = await h.runCode(
+    page,
+    [
+      'tid = layer._last_transfer',
+      'try:',
+      '    v.wait_until_ready("slow", timeout=30)',
+      'except RuntimeError as e:',
+      '    print("RAISED", e)',
+      'print("STOPPED", not v._outbox.sending(tid), layer._cancelled_transfer == tid)'
+    ].join('\n')
+  );
+  expect(out).toContain("RAISED the transfer of layer 'slow' was cancelled in the viewer; layer.refresh() sends it again");
+  expect(out).toContain('STOPPED True True');
+  // Sent again, it arrives whole and the kernel's copy is what the viewer holds.
+  const again = await h.runCode(page, 'layer._chunk_reader = lambda n: fast_reader(layer, n)\nlayer.refresh()\nv.wait_until_ready("slow", timeout=120)\nprint("SAME", np.array_equal(layer.data, big.astype(np.uint32) % 50))');
+  expect(again).toContain('SAME True');
 });

@@ -18,7 +18,9 @@ import numpy as np
 from .. import display
 from .._events import EventGroup
 from .._frontend import DISPLAY_FIELDS, ITEM_FIELDS
+from ..arrays import as_bytes_view
 from ..descriptors import ProtocolError
+from ..transfer import split_chunks_of_parts
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..viewer import Viewer
@@ -82,6 +84,7 @@ class Layer(ABC):
         self.ready_at: Optional[float] = None
         self._last_transfer: Optional[str] = None
         self._ready_transfer: Optional[str] = None
+        self._cancelled_transfer: Optional[str] = None  # a transfer a frontend cancelled
         self._sent_nbytes = 0
         self.events = EventGroup(self, ["data", "name", *fields, *ITEM_FIELDS[self.kind]])
 
@@ -262,6 +265,12 @@ class Layer(ABC):
         """The arrays whose bytes, one after the other, are the payload (several for a
         multiscale image)."""
         return [self._payload()]
+
+    def _chunk_reader(self, chunk_bytes: int) -> Callable[[int], Any]:
+        """``read(i)``: the bytes of chunk ``i`` of the payload (memoryview slices where a
+        chunk lies inside one part). A store-backed layer may read its chunks on demand."""
+        pieces = split_chunks_of_parts([as_bytes_view(p) for p in self._payload_parts()], chunk_bytes)
+        return pieces.__getitem__
 
     @property
     def nbytes(self) -> int:

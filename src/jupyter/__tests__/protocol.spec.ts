@@ -1,4 +1,4 @@
-// Covers src/jupyter/protocol.ts (PROTOCOL.md v2): every kernel -> frontend message, layer
+// Covers src/jupyter/protocol.ts (PROTOCOL.md v3): every kernel -> frontend message, layer
 // descriptors of every kind, props, dims, the checked frontend -> kernel builders, and - by running
 // the kernel package's own validator and message constructors in .venv's Python - that both sides
 // of the wire agree on constants, valid messages and which field an invalid descriptor breaks.
@@ -71,7 +71,7 @@ const DESCRIPTORS: Record<string, Record<string, unknown>> = { image, labels, po
 const BYTES: Record<string, number> = { image: 40, labels: 160, points: 48, shapes: 176 };
 
 const layerData = (layer: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
-  v: 2,
+  v: 3,
   type: 'layer-data',
   layer,
   transfer: makeTransferHeader('T1', P.payloadBytes(layer as unknown as P.LayerDescriptor), 16),
@@ -83,19 +83,19 @@ const emptyShapes = { ...shapes, shape_type: [], vertex_counts: [], edge_color: 
 
 const VALID: [string, Record<string, unknown>, number][] = [
   ...Object.entries(DESCRIPTORS).map(([kind, d]) => [`layer-data (${kind})`, layerData(d), 0] as [string, Record<string, unknown>, number]),
-  ['layer-data (empty points)', { v: 2, type: 'layer-data', layer: emptyPoints, transfer: emptyTransfer }, 0],
-  ['layer-data (empty shapes)', { v: 2, type: 'layer-data', layer: emptyShapes, transfer: emptyTransfer }, 0],
-  ['layer-props', { v: 2, type: 'layer-props', layer_id: 'L1', props: { opacity: 0.5, colormap: 'magma', contrast_limits: [1, 2] } }, 0],
-  ['layer-props (items)', { v: 2, type: 'layer-props', layer_id: 'L3', props: { face_color: ['#ff0000ff', '#ff0000ff'], size: 3 } }, 0],
-  ['chunk', { v: 2, type: 'chunk', transfer_id: 'T1', index: 2, offset: 32 }, 1],
-  ['layer-remove', { v: 2, type: 'layer-remove', layer_id: 'L1' }, 0],
-  ['data-request', { v: 2, type: 'data-request', request_id: 'R1', layer_id: 'L1' }, 0],
-  ['dims', { v: 2, type: 'dims', ndim: 3, current_step: [4, 0, 0], axis_labels: ['z', 'y', 'x'] }, 0],
-  ['screenshot-request', { v: 2, type: 'screenshot-request', request_id: 'R2' }, 0],
-  ['open-panel with title', { v: 2, type: 'open-panel', title: 'My viewer' }, 0],
-  ['open-panel without title', { v: 2, type: 'open-panel' }, 0],
-  ['open-panel with null title', { v: 2, type: 'open-panel', title: null }, 0],
-  ['error', { v: 2, type: 'error', message: 'boom', request_id: 'R1' }, 0]
+  ['layer-data (empty points)', { v: 3, type: 'layer-data', layer: emptyPoints, transfer: emptyTransfer }, 0],
+  ['layer-data (empty shapes)', { v: 3, type: 'layer-data', layer: emptyShapes, transfer: emptyTransfer }, 0],
+  ['layer-props', { v: 3, type: 'layer-props', layer_id: 'L1', props: { opacity: 0.5, colormap: 'magma', contrast_limits: [1, 2] } }, 0],
+  ['layer-props (items)', { v: 3, type: 'layer-props', layer_id: 'L3', props: { face_color: ['#ff0000ff', '#ff0000ff'], size: 3 } }, 0],
+  ['chunk', { v: 3, type: 'chunk', transfer_id: 'T1', index: 2, offset: 32 }, 1],
+  ['layer-remove', { v: 3, type: 'layer-remove', layer_id: 'L1' }, 0],
+  ['data-request', { v: 3, type: 'data-request', request_id: 'R1', layer_id: 'L1' }, 0],
+  ['dims', { v: 3, type: 'dims', ndim: 3, current_step: [4, 0, 0], axis_labels: ['z', 'y', 'x'] }, 0],
+  ['screenshot-request', { v: 3, type: 'screenshot-request', request_id: 'R2' }, 0],
+  ['open-panel with title', { v: 3, type: 'open-panel', title: 'My viewer' }, 0],
+  ['open-panel without title', { v: 3, type: 'open-panel' }, 0],
+  ['open-panel with null title', { v: 3, type: 'open-panel', title: null }, 0],
+  ['error', { v: 3, type: 'error', message: 'boom', request_id: 'R1' }, 0]
 ];
 
 function rejects(content: unknown, buffers: number, message: RegExp): void {
@@ -176,8 +176,8 @@ function mutate(kind: string, over: Record<string, unknown>): Record<string, unk
 }
 
 describe('validateKernelMessage', () => {
-  it('speaks protocol version 2', () => {
-    expect(P.PROTOCOL_VERSION).toBe(2);
+  it('speaks protocol version 3', () => {
+    expect(P.PROTOCOL_VERSION).toBe(3);
   });
 
   it.each(VALID)('accepts a valid %s message', (_label, content, buffers) => {
@@ -185,11 +185,11 @@ describe('validateKernelMessage', () => {
   });
 
   it('gives a version-1 kernel a clear error', () => {
-    rejects({ ...layerData(image), v: 1 }, 0, /^v: expected protocol version 2, got 1: the kernel speaks SegLab protocol 1, this frontend 2; install the same seglab version/);
+    rejects({ ...layerData(image), v: 1 }, 0, /^v: expected protocol version 3, got 1: the kernel speaks SegLab protocol 1, this frontend 3; install the same seglab version/);
   });
 
   it.each([['3'], [undefined], [null], [2.5]])('rejects version %p', v => {
-    rejects({ ...layerData(image), v }, 0, /^v: expected protocol version 2, got/);
+    rejects({ ...layerData(image), v }, 0, /^v: expected protocol version 3, got/);
   });
 
   it.each([['null', null], ['a string', 'layer-data'], ['an array', [2, 'layer-data']]])('rejects %s as content', (_label, content) => {
@@ -197,7 +197,7 @@ describe('validateKernelMessage', () => {
   });
 
   it.each([['hello'], ['data-reply'], ['layer-update'], ['screenshot-reply'], [''], [undefined], [42]])('rejects message type %p', type => {
-    rejects({ v: 2, type, layer_id: 'L1' }, 0, /unknown message type/);
+    rejects({ v: 3, type, layer_id: 'L1' }, 0, /unknown message type/);
   });
 
   it.each(VALID.map(([label, content, buffers]) => [label, content, buffers === 0 ? 1 : 0] as const))(
@@ -209,7 +209,7 @@ describe('validateKernelMessage', () => {
 
   it.each(BAD_DESCRIPTORS)('rejects layer-data with %s', (_label, kind, over, field) => {
     const escaped = field.replace(/[[\]().]/g, c => `\\${c}`);
-    rejects({ v: 2, type: 'layer-data', layer: mutate(kind, over), transfer: makeTransferHeader('T', BYTES[kind]) }, 0, new RegExp(`^${escaped}[: ]`));
+    rejects({ v: 3, type: 'layer-data', layer: mutate(kind, over), transfer: makeTransferHeader('T', BYTES[kind]) }, 0, new RegExp(`^${escaped}[: ]`));
   });
 
   it.each(Object.keys(DESCRIPTORS))('rejects a %s transfer whose size is off by one byte', kind => {
@@ -218,16 +218,16 @@ describe('validateKernelMessage', () => {
   });
 
   it('allows a zero-byte transfer only for a layer without items', () => {
-    rejects({ v: 2, type: 'layer-data', layer: points, transfer: emptyTransfer }, 0, /transfer: expected transfer\.nbytes in \[1/);
-    rejects({ v: 2, type: 'layer-data', layer: emptyPoints, transfer: { ...emptyTransfer, n_chunks: 1 } }, 0, /transfer: expected nbytes 0 and n_chunks 0/);
-    rejects({ v: 2, type: 'layer-data', layer: emptyPoints, transfer: makeTransferHeader('T', 8) }, 0, /^transfer: expected nbytes 0 and n_chunks 0 for a layer without items/);
+    rejects({ v: 3, type: 'layer-data', layer: points, transfer: emptyTransfer }, 0, /transfer: expected transfer\.nbytes in \[1/);
+    rejects({ v: 3, type: 'layer-data', layer: emptyPoints, transfer: { ...emptyTransfer, n_chunks: 1 } }, 0, /transfer: expected nbytes 0 and n_chunks 0/);
+    rejects({ v: 3, type: 'layer-data', layer: emptyPoints, transfer: makeTransferHeader('T', 8) }, 0, /^transfer: expected nbytes 0 and n_chunks 0 for a layer without items/);
   });
 
   it('rejects a layer over MAX_ARRAY_BYTES, even with a consistent transfer', () => {
     const big = { ...image, dtype: 'float32', shape: [32768, 32768] };
-    rejects({ v: 2, type: 'layer-data', layer: big, transfer: makeTransferHeader('T', 4 * 1024 ** 3) }, 0, /exceed the 2147483648-byte limit/);
+    rejects({ v: 3, type: 'layer-data', layer: big, transfer: makeTransferHeader('T', 4 * 1024 ** 3) }, 0, /exceed the 2147483648-byte limit/);
     const atLimit = { ...image, dtype: 'uint8', shape: [32768, 65536] };
-    expect(() => P.validateKernelMessage({ v: 2, type: 'layer-data', layer: atLimit, transfer: makeTransferHeader('T', P.MAX_ARRAY_BYTES) }, 0)).not.toThrow();
+    expect(() => P.validateKernelMessage({ v: 3, type: 'layer-data', layer: atLimit, transfer: makeTransferHeader('T', P.MAX_ARRAY_BYTES) }, 0)).not.toThrow();
   });
 
   it('accepts 5 data dims and an RGB axis on top, not 6', () => {
@@ -237,21 +237,21 @@ describe('validateKernelMessage', () => {
   });
 
   it.each([
-    ['layer-props without props', { v: 2, type: 'layer-props', layer_id: 'L1' }, /^props: expected an object/],
-    ['empty layer-props', { v: 2, type: 'layer-props', layer_id: 'L1', props: {} }, /^props: expected at least one field/],
-    ['layer-props of an unknown field', { v: 2, type: 'layer-props', layer_id: 'L1', props: { dtype: 'uint8' } }, /^props\.dtype: expected a field in name/],
-    ['layer-props with opacity -1', { v: 2, type: 'layer-props', layer_id: 'L1', props: { opacity: -1 } }, /^props\.opacity/],
-    ['layer-props with a bad colour', { v: 2, type: 'layer-props', layer_id: 'L1', props: { face_color: '#fff' } }, /^props\.face_color/],
-    ['dims with a short current_step', { v: 2, type: 'dims', ndim: 3, current_step: [0, 0], axis_labels: ['z', 'y', 'x'] }, /^current_step: expected 3 items/],
-    ['dims with a negative step', { v: 2, type: 'dims', ndim: 2, current_step: [0, -1], axis_labels: ['y', 'x'] }, /^current_step\[1\]/],
-    ['dims with ndim 6', { v: 2, type: 'dims', ndim: 6, current_step: [0, 0, 0, 0, 0, 0], axis_labels: ['a', 'b', 'c', 'd', 'e', 'f'] }, /^ndim/],
-    ['dims with an empty label', { v: 2, type: 'dims', ndim: 2, current_step: [0, 0], axis_labels: ['', 'x'] }, /^axis_labels\[0\]/],
-    ['screenshot-request without request_id', { v: 2, type: 'screenshot-request' }, /^request_id/],
-    ['layer-remove with numeric layer_id', { v: 2, type: 'layer-remove', layer_id: 3 }, /^layer_id/],
-    ['data-request with a 129-character id', { v: 2, type: 'data-request', request_id: 'r'.repeat(129), layer_id: 'L' }, /^request_id: expected a string of 1 to 128/],
-    ['open-panel with an empty title', { v: 2, type: 'open-panel', title: '' }, /^title/],
-    ['error without message', { v: 2, type: 'error' }, /^message/],
-    ['error with a 10001-character message', { v: 2, type: 'error', message: 'e'.repeat(10001) }, /^message: expected a string of 1 to 10000/]
+    ['layer-props without props', { v: 3, type: 'layer-props', layer_id: 'L1' }, /^props: expected an object/],
+    ['empty layer-props', { v: 3, type: 'layer-props', layer_id: 'L1', props: {} }, /^props: expected at least one field/],
+    ['layer-props of an unknown field', { v: 3, type: 'layer-props', layer_id: 'L1', props: { dtype: 'uint8' } }, /^props\.dtype: expected a field in name/],
+    ['layer-props with opacity -1', { v: 3, type: 'layer-props', layer_id: 'L1', props: { opacity: -1 } }, /^props\.opacity/],
+    ['layer-props with a bad colour', { v: 3, type: 'layer-props', layer_id: 'L1', props: { face_color: '#fff' } }, /^props\.face_color/],
+    ['dims with a short current_step', { v: 3, type: 'dims', ndim: 3, current_step: [0, 0], axis_labels: ['z', 'y', 'x'] }, /^current_step: expected 3 items/],
+    ['dims with a negative step', { v: 3, type: 'dims', ndim: 2, current_step: [0, -1], axis_labels: ['y', 'x'] }, /^current_step\[1\]/],
+    ['dims with ndim 6', { v: 3, type: 'dims', ndim: 6, current_step: [0, 0, 0, 0, 0, 0], axis_labels: ['a', 'b', 'c', 'd', 'e', 'f'] }, /^ndim/],
+    ['dims with an empty label', { v: 3, type: 'dims', ndim: 2, current_step: [0, 0], axis_labels: ['', 'x'] }, /^axis_labels\[0\]/],
+    ['screenshot-request without request_id', { v: 3, type: 'screenshot-request' }, /^request_id/],
+    ['layer-remove with numeric layer_id', { v: 3, type: 'layer-remove', layer_id: 3 }, /^layer_id/],
+    ['data-request with a 129-character id', { v: 3, type: 'data-request', request_id: 'r'.repeat(129), layer_id: 'L' }, /^request_id: expected a string of 1 to 128/],
+    ['open-panel with an empty title', { v: 3, type: 'open-panel', title: '' }, /^title/],
+    ['error without message', { v: 3, type: 'error' }, /^message/],
+    ['error with a 10001-character message', { v: 3, type: 'error', message: 'e'.repeat(10001) }, /^message: expected a string of 1 to 10000/]
   ])('rejects %s', (_label, content, message) => {
     rejects(content, 0, message);
   });
@@ -261,7 +261,7 @@ describe('validateKernelMessage', () => {
     ['string offset', { offset: '32' }, /^offset/],
     ['missing transfer_id', { transfer_id: undefined }, /^transfer_id/]
   ])('rejects a chunk with %s', (_label, over, message) => {
-    rejects({ v: 2, type: 'chunk', transfer_id: 'T1', index: 2, offset: 32, ...over }, 1, message);
+    rejects({ v: 3, type: 'chunk', transfer_id: 'T1', index: 2, offset: 32, ...over }, 1, message);
   });
 });
 
@@ -295,9 +295,9 @@ describe('frontend -> kernel builders', () => {
   const transfer = (nbytes: number) => makeTransferHeader('reply-1', nbytes, 16);
 
   it('build checked messages', () => {
-    expect(P.helloMessage('c1')).toEqual({ v: 2, type: 'hello', client_id: 'c1' });
-    expect(P.layerReadyMessage('L1', 'T1', 0)).toEqual({ v: 2, type: 'layer-ready', layer_id: 'L1', transfer_id: 'T1', nbytes: 0 });
-    expect(P.layerUpdateMessage('L1', 3, false, { opacity: 0.5 })).toEqual({ v: 2, type: 'layer-update', layer_id: 'L1', revision: 3, data_changed: false, props: { opacity: 0.5 } });
+    expect(P.helloMessage('c1')).toEqual({ v: 3, type: 'hello', client_id: 'c1' });
+    expect(P.layerReadyMessage('L1', 'T1', 0)).toEqual({ v: 3, type: 'layer-ready', layer_id: 'L1', transfer_id: 'T1', nbytes: 0 });
+    expect(P.layerUpdateMessage('L1', 3, false, { opacity: 0.5 })).toEqual({ v: 3, type: 'layer-update', layer_id: 'L1', revision: 3, data_changed: false, props: { opacity: 0.5 } });
     expect(P.layerUpdateMessage('L1', 3, true)).not.toHaveProperty('props');
     expect(P.screenshotReplyMessage('R', 2, 3, transfer(24))).toMatchObject({ shape: [2, 3, 4], transfer: transfer(24) });
     expect(P.errorMessage('x'.repeat(20000), { request_id: 'R' })).toMatchObject({ request_id: 'R' });
@@ -361,7 +361,7 @@ withPython('the kernel package agrees (seglab in .venv)', () => {
 
   it('on every message a real kernel Viewer sends', () => {
     const types = new Set(kernel.messages.map(([content]) => content.type));
-    expect([...types].sort()).toEqual(['chunk', 'data-request', 'dims', 'error', 'layer-data', 'layer-props', 'layer-remove', 'open-panel', 'screenshot-request']);
+    expect([...types].sort()).toEqual(['chunk', 'chunk-ack', 'data-request', 'dims', 'error', 'layer-data', 'layer-props', 'layer-remove', 'open-panel', 'screenshot-request', 'transfer-cancel']);
     const kinds = new Set(kernel.messages.filter(([c]) => c.type === 'layer-data').map(([c]) => (c.layer as P.LayerDescriptor).kind));
     expect([...kinds].sort()).toEqual(['image', 'labels', 'points', 'shapes']);
     for (const [content, buffers] of kernel.messages) {

@@ -24,7 +24,7 @@ function runPython(code: string, input: unknown = null): any {
   return JSON.parse(out.toString('utf8'));
 }
 
-const msg = (over: Record<string, unknown> = {}) => ({ v: 2, type: 'scale-bar', visible: true, unit: 'um', position: 'bottom_right', ...over });
+const msg = (over: Record<string, unknown> = {}) => ({ v: 3, type: 'scale-bar', visible: true, unit: 'um', position: 'bottom_right', ...over });
 
 const BAD: [string, Record<string, unknown>, string][] = [
   ['visible as a string', msg({ visible: 'yes' }), 'visible: expected a bool'],
@@ -60,7 +60,7 @@ describe('scale-bar, kernel -> frontend', () => {
 
 describe('scale-bar, frontend -> kernel builder', () => {
   it('builds the state as it is, and refuses what the kernel would refuse', () => {
-    expect(P.scaleBarMessage({ visible: true, unit: null, position: 'top_left' })).toEqual({ v: 2, type: 'scale-bar', visible: true, unit: null, position: 'top_left' });
+    expect(P.scaleBarMessage({ visible: true, unit: null, position: 'top_left' })).toEqual({ v: 3, type: 'scale-bar', visible: true, unit: null, position: 'top_left' });
     expect(() => P.scaleBarMessage({ visible: true, unit: 'a\u0000b', position: 'top_left' })).toThrow(/^unit: expected/);
     expect(() => P.scaleBarMessage({ visible: 1 as never, unit: null, position: 'top_left' })).toThrow(/^visible: expected a bool/);
   });
@@ -79,7 +79,7 @@ v.scale_bar.unit = "um"
 v.scale_bar.unit = "µm"
 v.scale_bar.position = "top_left"
 v.scale_bar.unit = None
-v._on_frontend_msg(v, {"v": 2, "type": "hello", "client_id": "c"}, [])
+v._on_frontend_msg(v, {"v": 3, "type": "hello", "client_id": "c"}, [])
 print(json.dumps(sent))
 `);
     expect(sent.slice(0, 5).map(m => [m.type, m.visible, m.unit, m.position])).toEqual([
@@ -91,8 +91,8 @@ print(json.dumps(sent))
     ]);
     // hello: the layers (none here), dims, then the state, which is not the default
     expect(sent.slice(5)).toEqual([
-      { v: 2, type: 'dims', ndim: 2, current_step: [0, 0], axis_labels: ['0', '1'] },
-      { v: 2, type: 'scale-bar', visible: true, unit: null, position: 'top_left' }
+      { v: 3, type: 'dims', ndim: 2, current_step: [0, 0], axis_labels: ['0', '1'] },
+      { v: 3, type: 'scale-bar', visible: true, unit: null, position: 'top_left' }
     ]);
     for (const m of sent) expect(P.validateKernelMessage(m, 0)).toEqual(m);
   });

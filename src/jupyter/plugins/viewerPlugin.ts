@@ -23,8 +23,8 @@ export const viewerPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null
   ) => {
     const tracker = new WidgetTracker<MainAreaWidget<ViewerWidget>>({ namespace: 'seglab-viewer' });
-    const open = (model: ViewerModel, title: string) => {
-      const panel = createViewerPanel(model, title);
+    const open = (model: ViewerModel, title: string, browserOnly = false) => {
+      const panel = createViewerPanel(model, title, browserOnly);
       void tracker.add(panel);
       app.shell.add(panel, 'main');
       app.shell.activateById(panel.id);
@@ -35,7 +35,7 @@ export const viewerPlugin: JupyterFrontEndPlugin<void> = {
       label: args => (args.isLauncher ? 'SegLab Viewer' : 'New SegLab Viewer'),
       caption: 'Open an empty SegLab image viewer',
       icon: imageIcon,
-      execute: () => open(new ViewerModel(), 'SegLab Viewer')
+      execute: () => open(new ViewerModel(), 'SegLab Viewer', true)
     });
     app.commands.addCommand(CommandIDs.resetView, {
       label: 'Reset SegLab View',

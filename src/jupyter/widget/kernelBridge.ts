@@ -1,11 +1,11 @@
-import { ChunkAssembler, makeTransferHeader, splitIntoChunks } from '../../core/transfer';
+import { ChunkAssembler, makeTransferHeader } from '../../core/transfer';
 import { NDArray } from '../../core/ndarray';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import { Layer, LayerChange } from '../../viewer/model/layerBase';
 import { ViewerModel } from '../../viewer/model/viewerModel';
 import {
   checkPropsFor,
-  chunkMessage,
+  chunkAckMessage,
   dataReplyMessage,
   DisplayFields,
   DimsState,
@@ -24,10 +24,12 @@ import {
   layerUpdateMessage,
   scaleBarMessage,
   screenshotReplyMessage,
+  transferCancelMessage,
   validateKernelMessage
 } from '../protocol';
 import { applyDescriptor, applyProps, describeLayer, displayFieldsOf, itemCountOf, itemStyleOf } from './layerCodec';
 import { LabelsEdits } from './labelsEdits';
+import { REPLY_WINDOW, ReplySender } from './replySender';
 import { KernelTileSource } from './tileSource';
 
 export type SendFunction = (content: Record<string, unknown>, buffers?: ArrayBufferView[]) => void;
@@ -36,8 +38,8 @@ export interface BridgeEvents {
   openPanel?: (title: string | undefined) => void;
   /** A problem the user should see (bad message, failed transfer); the bridge keeps working. */
   problem?: (message: string) => void;
-  /** Progress of an incoming transfer, 0..1. */
-  progress?: (layerName: string, fraction: number) => void;
+  /** Progress of an incoming transfer, 0..1; `transferId` is what `cancelTransfer` takes. */
+  progress?: (layerName: string, fraction: number, transferId: string) => void;
   /** The canvas of a displayed view as RGBA (H, W, 4), or null when none is displayed. */
   screenshot?: () => NDArray | null;
 }
@@ -85,6 +87,11 @@ export class KernelBridge {
   private lastListed = '';
   /** Where each lazy image layer gets its tiles (one source per descriptor the kernel sent). */
   private readonly tileSources = new Map<string, KernelTileSource>();
+  /** This frontend's data and screenshot replies, sent a window ahead of the kernel's acks. */
+  private readonly replies = new ReplySender((message, buffers) => this.post(message, buffers));
+  /** Layers the user changed since the kernel last sent their data. */
+  private readonly editedSinceKernelData = new Set<string>();
+  private gone = false;
 
   constructor(
     private readonly viewer: ViewerModel,
@@ -107,8 +114,10 @@ export class KernelBridge {
    * will never finish: they are dropped and said so; what the viewer shows stays usable.
    */
   kernelGone(): void {
+    this.gone = true;
     const unfinished = [...this.pending.values()].map(p => p.layer.name);
     this.pending.clear();
+    this.replies.clear();
     for (const source of this.tileSources.values()) source.dispose();
     this.tileSources.clear();
     this.events.problem?.(
@@ -116,6 +125,28 @@ export class KernelBridge {
         ? `the kernel went away while sending ${unfinished.join(', ')}; those layers did not arrive (run the cell again once the kernel is back)`
         : 'the kernel went away: this viewer no longer syncs with it (run the cell again once the kernel is back)'
     );
+  }
+
+  /**
+   * Names of layers whose user edits no kernel holds: once the kernel is gone, every layer
+   * edited since the kernel last sent its data (while it lives, each edit reaches it as made).
+   */
+  unsavedLayerNames(): string[] {
+    if (!this.gone) return [];
+    return this.viewer.layers.filter(l => this.editedSinceKernelData.has(l.id)).map(l => l.name);
+  }
+
+  /**
+   * The user cancelled an incoming layer (the × by its progress bar): the kernel stops sending
+   * it (and tells the other tabs); the layer does not appear until `layer.refresh()`.
+   */
+  cancelTransfer(transferId: string): void {
+    const pending = this.pending.get(transferId);
+    if (!pending) return; // finished or dropped meanwhile
+    this.pending.delete(transferId);
+    this.post(transferCancelMessage(transferId, 'cancelled in the viewer'));
+    this.events.progress?.(pending.layer.name, 1, transferId);
+    this.events.problem?.(`cancelled receiving ${pending.layer.name}; run layer.refresh() in the kernel to send it again`);
   }
 
   /** Tells the kernel this frontend exists (and needs every layer's data). */
@@ -149,6 +180,12 @@ export class KernelBridge {
         break;
       case 'chunk':
         this.addChunk(message.transfer_id, message.index, message.offset, asBytes(buffers[0]));
+        break;
+      case 'chunk-ack':
+        this.replies.ack(message.transfer_id, message.received);
+        break;
+      case 'transfer-cancel':
+        this.onTransferCancel(message);
         break;
       case 'layer-props': {
         const layer = this.viewer.getLayer(message.layer_id);
@@ -209,17 +246,29 @@ export class KernelBridge {
 
   private addChunk(transferId: string, index: number, offset: number, bytes: Uint8Array): void {
     const pending = this.pending.get(transferId);
-    if (!pending) {
-      throw new Error(`chunk for unknown or superseded transfer ${transferId}`);
-    }
+    // Chunks go to every frontend model of the viewer: one created mid-transfer (a second
+    // tab, a reload) gets the tail of a transfer whose header it never saw, and cancelled or
+    // superseded transfers may still have a window in flight. Their layers come again anyway.
+    if (!pending) return;
     try {
       pending.assembler.add(index, offset, bytes);
     } catch (err) {
       this.pending.delete(transferId);
       throw err;
     }
-    this.events.progress?.(pending.layer.name, pending.assembler.progress);
+    this.events.progress?.(pending.layer.name, pending.assembler.progress, transferId);
     if (pending.assembler.complete) this.finishTransfer(transferId);
+    else this.post(chunkAckMessage(transferId, pending.assembler.received));
+  }
+
+  /** The kernel stopped a transfer: one of its layers (another tab cancelled it, a store failed) or our reply. */
+  private onTransferCancel(message: { transfer_id?: string; request_id?: string; reason: string }): void {
+    if (this.replies.cancel(message)) return;
+    const pending = message.transfer_id !== undefined ? this.pending.get(message.transfer_id) : undefined;
+    if (!pending) return;
+    this.pending.delete(message.transfer_id!);
+    this.events.progress?.(pending.layer.name, 1, message.transfer_id!);
+    this.events.problem?.(`${pending.layer.name} did not arrive: ${message.reason}`);
   }
 
   private finishTransfer(transferId: string): void {
@@ -230,6 +279,7 @@ export class KernelBridge {
     if (layer instanceof LabelsLayer) this.edits.watch(layer);
     this.revisions.set(pending.layer.id, pending.layer.revision);
     this.strokes.delete(layer.id); // the kernel's data replaced what a stroke in progress painted
+    this.editedSinceKernelData.delete(layer.id);
     this.remember(layer);
     if (this.pendingDims) this.applyDims(this.pendingDims);
     this.post(layerReadyMessage(pending.layer.id, transferId, pending.assembler.header.nbytes));
@@ -264,7 +314,10 @@ export class KernelBridge {
     const { descriptor, payload } = describeLayer(layer, this.revisions.get(layerId) ?? 0);
     const header = makeTransferHeader(`${this.clientId}-reply-${++replyCounter}`, payload.byteLength);
     this.post(dataReplyMessage(requestId, descriptor, header));
-    this.sendChunks(header.id, payload, header.chunk_bytes);
+    // Labels pixels are live: a reply spread over acks takes a snapshot, or a stroke painted
+    // meanwhile would reach the kernel in some chunks and not in others.
+    const windowed = header.n_chunks > REPLY_WINDOW && layer instanceof LabelsLayer;
+    this.replies.start(requestId, header.id, windowed ? payload.slice() : payload, header.chunk_bytes);
   }
 
   private replyWithScreenshot(requestId: string): void {
@@ -277,13 +330,7 @@ export class KernelBridge {
     const bytes = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
     const header = makeTransferHeader(`${this.clientId}-shot-${++replyCounter}`, bytes.byteLength);
     this.post(screenshotReplyMessage(requestId, height, width, header));
-    this.sendChunks(header.id, bytes, header.chunk_bytes);
-  }
-
-  private sendChunks(transferId: string, bytes: Uint8Array, chunkBytes: number): void {
-    splitIntoChunks(bytes, chunkBytes).forEach((chunk, index) => {
-      this.post(chunkMessage(transferId, index, index * chunkBytes), [chunk]);
-    });
+    this.replies.start(requestId, header.id, bytes, header.chunk_bytes);
   }
 
   /**
@@ -293,6 +340,7 @@ export class KernelBridge {
    */
   private onLayerChanged(_: ViewerModel, change: { layer: Layer; what: LayerChange }): void {
     const layer = change.layer;
+    if (this.gone && !this.applying && change.what === 'data') this.editedSinceKernelData.add(layer.id);
     if (this.applying || !this.revisions.has(layer.id)) return;
     if (change.what === 'data' && layer instanceof LabelsLayer && layer.strokeActive) {
       this.strokes.add(layer.id); // one stroke is one edit, however many pointer moves paint it
@@ -313,6 +361,7 @@ export class KernelBridge {
     if (!dataChanged && !hasProps) return;
     const revision = this.revisions.get(layer.id)! + 1;
     this.revisions.set(layer.id, revision);
+    if (dataChanged) this.editedSinceKernelData.add(layer.id);
     this.remember(layer);
     try {
       this.post(layerUpdateMessage(layer.id, revision, dataChanged, hasProps ? (props as Partial<DisplayFields>) : undefined));

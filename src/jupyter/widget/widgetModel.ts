@@ -5,8 +5,16 @@ import { NDArray } from '../../core/ndarray';
 import { ViewerModel } from '../../viewer/model/viewerModel';
 import { openPanel } from '../panels';
 import { PROTOCOL_VERSION } from '../protocol';
+import { registerUnsavedCheck } from '../unsavedAnnotations';
 import { MODULE_NAME, MODULE_VERSION } from '../version';
 import { KernelBridge } from './kernelBridge';
+
+/** An incoming layer's progress, 0..1, and the transfer to name when cancelling it. */
+export interface TransferProgress {
+  name: string;
+  fraction: number;
+  transferId: string;
+}
 
 export interface StatusMessage {
   text: string;
@@ -44,7 +52,7 @@ export class SegLabViewerModel extends DOMWidgetModel {
   readonly screenshotSources: Array<() => NDArray> = [];
   private bridge!: KernelBridge;
   private _status!: Signal<SegLabViewerModel, StatusMessage>;
-  private _progress!: Signal<SegLabViewerModel, { name: string; fraction: number }>;
+  private _progress!: Signal<SegLabViewerModel, TransferProgress>;
 
   defaults(): any {
     return {
@@ -73,8 +81,9 @@ export class SegLabViewerModel extends DOMWidgetModel {
       },
       problem: text => this._status.emit({ text, isError: true }),
       screenshot: () => (this.screenshotSources.length ? this.screenshotSources[0]() : null),
-      progress: (name, fraction) => this._progress.emit({ name, fraction })
+      progress: (name, fraction, transferId) => this._progress.emit({ name, fraction, transferId })
     });
+    registerUnsavedCheck(this.viewer, () => this.bridge.unsavedLayerNames());
     this.on('msg:custom', (content: unknown, buffers: DataView[]) => this.bridge.handle(content, buffers));
     this.on('comm:close', () => this.bridge.kernelGone());
     if (this.get('protocol_version') !== PROTOCOL_VERSION) {
@@ -88,8 +97,13 @@ export class SegLabViewerModel extends DOMWidgetModel {
   }
 
   /** Progress of incoming transfers (0..1), for the views' progress bars. */
-  get progress(): ISignal<SegLabViewerModel, { name: string; fraction: number }> {
+  get progress(): ISignal<SegLabViewerModel, TransferProgress> {
     return this._progress;
+  }
+
+  /** Stops an incoming transfer (a view's cancel button); see KernelBridge.cancelTransfer. */
+  cancelTransfer(transferId: string): void {
+    this.bridge.cancelTransfer(transferId);
   }
 
   /** Status-line messages for the views (protocol problems, notices). */

@@ -3,7 +3,7 @@ import { Widget } from '@lumino/widgets';
 import { NDArray } from '../../core/ndarray';
 import { ViewerWidget } from '../../viewer/ui/viewerWidget';
 import { currentSettings } from '../settings';
-import { SegLabViewerModel, StatusMessage } from './widgetModel';
+import { SegLabViewerModel, StatusMessage, TransferProgress } from './widgetModel';
 
 /** A notebook output showing a SegLabViewerModel. */
 export class SegLabViewerView extends DOMWidgetView {
@@ -40,8 +40,8 @@ export class SegLabViewerView extends DOMWidgetView {
     return super.remove();
   }
 
-  private onProgress(_: SegLabViewerModel, { name, fraction }: { name: string; fraction: number }): void {
-    this.viewerWidget?.showProgress(fraction < 1 ? `receiving ${name}` : null, fraction);
+  private onProgress(model: SegLabViewerModel, { name, fraction, transferId }: TransferProgress): void {
+    this.viewerWidget?.showProgress(fraction < 1 ? `receiving ${name}` : null, fraction, () => model.cancelTransfer(transferId));
   }
 
   private onStatus(_: SegLabViewerModel, message: StatusMessage): void {

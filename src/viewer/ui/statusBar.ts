@@ -12,6 +12,8 @@ export class ViewerStatusBar extends Widget {
   private readonly progressNode = document.createElement('span');
   private readonly progressBar = document.createElement('progress');
   private readonly progressLabel = document.createElement('span');
+  private readonly progressCancel = document.createElement('button');
+  private cancelProgress: (() => void) | null = null;
 
   constructor() {
     super();
@@ -23,13 +25,20 @@ export class ViewerStatusBar extends Widget {
     this.progressNode.className = 'jp-SegLab-statusProgress';
     this.progressNode.hidden = true;
     this.progressBar.max = 1;
-    this.progressNode.append(this.progressLabel, this.progressBar);
+    this.progressCancel.className = 'jp-SegLab-statusProgressCancel';
+    this.progressCancel.textContent = '×';
+    this.progressCancel.title = 'Cancel this transfer';
+    this.progressCancel.setAttribute('aria-label', 'Cancel this transfer');
+    this.progressCancel.addEventListener('click', () => this.cancelProgress?.());
+    this.progressNode.append(this.progressLabel, this.progressBar, this.progressCancel);
     this.node.append(this.cursorNode, this.progressNode, this.messageNode, this.backendNode);
   }
 
-  /** A transfer in progress ("receiving nuclei", 0..1); null hides the bar. */
-  setProgress(label: string | null, fraction = 0): void {
+  /** A transfer in progress ("receiving nuclei", 0..1), cancellable when `cancel` is given; null hides the bar. */
+  setProgress(label: string | null, fraction = 0, cancel?: () => void): void {
     this.progressNode.hidden = label === null;
+    this.cancelProgress = label === null ? null : cancel ?? null;
+    this.progressCancel.hidden = this.cancelProgress === null;
     if (label === null) return;
     this.progressLabel.textContent = label; // layer names are the user's: text only
     this.progressBar.value = Math.min(1, Math.max(0, fraction));

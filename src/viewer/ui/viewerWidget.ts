@@ -103,9 +103,9 @@ export class ViewerWidget extends Panel {
     this.orthoViews = !this.orthoViews;
   }
 
-  /** Shows the progress of a transfer (a bar in the status line); null hides it. */
-  showProgress(label: string | null, fraction = 0): void {
-    this.statusBar.setProgress(label, fraction);
+  /** Shows the progress of a transfer (a bar in the status line, with a cancel button when `cancel` is given); null hides it. */
+  showProgress(label: string | null, fraction = 0, cancel?: () => void): void {
+    this.statusBar.setProgress(label, fraction, cancel);
   }
 
   /** Shows a message (or an error) in the status line. */

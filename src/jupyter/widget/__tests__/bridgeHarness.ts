@@ -1,5 +1,5 @@
 // Shared by the kernelBridge specs: a KernelBridge on a real ViewerModel whose `send` (the comm)
-// records messages, v2 kernel messages built from real descriptors (checked with protocol.ts), and
+// records messages, v3 kernel messages built from real descriptors (checked with protocol.ts), and
 // a check of every message the bridge sent, by re-building it with protocol.ts's checked builders.
 /// <reference types="node" />
 import { isDeepStrictEqual } from 'util';
@@ -16,13 +16,22 @@ export interface Sent {
 
 const recorded: Sent[][] = [];
 
-/** A bridge on a fresh viewer; everything it sends lands in `sent` (and is checked by `checkSentMessages`). */
+/**
+ * A bridge on a fresh viewer; everything it sends lands in `sent` (and is checked by
+ * `checkSentMessages`), except its `chunk-ack`s, which land in `acks` (most specs are about the rest).
+ */
 export function setup(events: BridgeEvents = {}) {
   const viewer = new ViewerModel();
   const sent: Sent[] = [];
-  recorded.push(sent);
-  const bridge = new KernelBridge(viewer, (content, buffers = []) => sent.push({ content, buffers }), events, 'client-test');
-  return { viewer, sent, bridge };
+  const acks: Sent[] = [];
+  recorded.push(sent, acks);
+  const bridge = new KernelBridge(
+    viewer,
+    (content, buffers = []) => (content.type === 'chunk-ack' ? acks : sent).push({ content, buffers }),
+    events,
+    'client-test'
+  );
+  return { viewer, sent, acks, bridge };
 }
 
 /**
@@ -45,10 +54,12 @@ export function validateFrontendMessage(content: Msg, buffers: number): void {
     'tile-request': () => P.tileRequestMessage(c.request_id, c.layer_id, { level: c.level, start: c.start, stop: c.stop, step: c.step }),
     'screenshot-reply': () => P.screenshotReplyMessage(c.request_id, c.shape?.[0], c.shape?.[1], c.transfer),
     chunk: () => P.chunkMessage(c.transfer_id, c.index, c.offset),
+    'chunk-ack': () => P.chunkAckMessage(c.transfer_id, c.received),
+    'transfer-cancel': () => P.transferCancelMessage(c.transfer_id, c.reason),
     error: () => P.errorMessage(c.message, { request_id: c.request_id, transfer_id: c.transfer_id })
   };
   if (c.v !== P.PROTOCOL_VERSION || !(c.type in rebuilt)) {
-    throw new Error(`not a v2 frontend message: ${JSON.stringify(content).slice(0, 200)}`);
+    throw new Error(`not a v3 frontend message: ${JSON.stringify(content).slice(0, 200)}`);
   }
   const built = rebuilt[c.type]();
   if (!isDeepStrictEqual(built, content)) {
@@ -110,16 +121,16 @@ export function bytesOfView(v: ArrayBufferView): Uint8Array {
 
 /**
  * What the kernel sends for one layer: `layer-data`, then chunks whose buffers are DataViews, as
- * the comm delivers them. With `valid` (default) both are checked to be valid v2 kernel messages.
+ * the comm delivers them. With `valid` (default) both are checked to be valid v3 kernel messages.
  */
 export function transfer(layer: Msg, payload: ArrayBufferView, id: string, chunkBytes = 1024, valid = true) {
   const bytes = bytesOfView(payload);
   const header = bytes.byteLength
     ? makeTransferHeader(id, bytes.byteLength, chunkBytes)
     : { id, nbytes: 0, chunk_bytes: chunkBytes, n_chunks: 0 };
-  const start: Msg = { v: 2, type: 'layer-data', layer, transfer: header };
+  const start: Msg = { v: 3, type: 'layer-data', layer, transfer: header };
   const chunks = splitIntoChunks(bytes, chunkBytes).map((c, index) => ({
-    content: { v: 2, type: 'chunk', transfer_id: id, index, offset: index * chunkBytes } as Msg,
+    content: { v: 3, type: 'chunk', transfer_id: id, index, offset: index * chunkBytes } as Msg,
     buffers: [new DataView(c.buffer, c.byteOffset, c.byteLength)]
   }));
   if (valid) {
@@ -134,7 +145,7 @@ export function sendLayer(bridge: KernelBridge, layer: Msg, payload: ArrayBuffer
   [{ content: t.start, buffers: [] as DataView[] }, ...t.chunks].forEach(c => bridge.handle(c.content, c.buffers));
 }
 
-/** Sends a kernel message after checking that it is a valid v2 message. */
+/** Sends a kernel message after checking that it is a valid v3 message. */
 export function kernelSays(bridge: KernelBridge, content: Msg): void {
   P.validateKernelMessage(content, 0);
   bridge.handle(content, []);

@@ -13,7 +13,7 @@ const cameras = (sent: { content: Record<string, unknown> }[]) => sent.filter(m 
 describe('KernelBridge: camera and clicks', () => {
   it('applies the kernel camera without sending it back', () => {
     const { viewer, sent, bridge } = setup();
-    kernelSays(bridge, { v: 2, type: 'camera', center: [120.5, 64], zoom: 2.5 });
+    kernelSays(bridge, { v: 3, type: 'camera', center: [120.5, 64], zoom: 2.5 });
     expect([viewer.camera.center, viewer.camera.zoom]).toEqual([{ row: 120.5, col: 64 }, 2.5]);
     expect(cameras(sent)).toEqual([]);
   });
@@ -32,7 +32,7 @@ describe('KernelBridge: camera and clicks', () => {
 
   it('refuses a zoom out of range and keeps the camera', () => {
     const { viewer, sent, bridge } = setup();
-    bridge.handle({ v: 2, type: 'camera', center: [1, 2], zoom: 0 });
+    bridge.handle({ v: 3, type: 'camera', center: [1, 2], zoom: 0 });
     expect(viewer.camera.zoom).toBe(1);
     expect(sent.map(m => m.content.type)).toEqual(['error']);
     expect(String(sent[0].content.message)).toMatch(/zoom/);
@@ -44,6 +44,6 @@ describe('KernelBridge: camera and clicks', () => {
     viewer.dims.setCurrentStep(0, 5);
     sent.length = 0;
     viewer.reportClick({ position: [5.5, 12.25, 30.75], button: 1, modifiers: ['Shift'] });
-    expect(sent.map(m => m.content)).toEqual([{ v: 2, type: 'click', position: [5.5, 12.25, 30.75], button: 1, modifiers: ['Shift'] }]);
+    expect(sent.map(m => m.content)).toEqual([{ v: 3, type: 'click', position: [5.5, 12.25, 30.75], button: 1, modifiers: ['Shift'] }]);
   });
 });

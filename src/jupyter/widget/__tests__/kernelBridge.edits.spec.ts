@@ -1,4 +1,4 @@
-// Covers src/jupyter/widget/kernelBridge.ts (protocol v2), frontend -> kernel: user edits through the
+// Covers src/jupyter/widget/kernelBridge.ts (protocol v3), frontend -> kernel: user edits through the
 // viewer model announced as `layer-update` (revision + 1), kernel-applied changes not echoed, and the
 // dims: kernel `dims` applied (or kept until ndim matches), slider moves sent as `dims`.
 import { LabelsLayer } from '../../../viewer/model/labelsLayer';
@@ -14,7 +14,7 @@ afterEach(checkSentMessages);
 const withoutEdits = (sent: { content: Record<string, unknown> }[]) => sent.filter(m => m.content.type !== 'layer-edit').map(m => m.content);
 
 const update = (layer_id: string, revision: number, data_changed: boolean, props?: Record<string, unknown>) => ({
-  v: 2, type: 'layer-update', layer_id, revision, data_changed, ...(props ? { props } : {})
+  v: 3, type: 'layer-update', layer_id, revision, data_changed, ...(props ? { props } : {})
 });
 
 function withLabels(revision = 4) {
@@ -33,7 +33,7 @@ describe('KernelBridge: user edits', () => {
     expect(sent).toEqual([]); // not while painting
     labels.endStroke();
     expect(withoutEdits(sent)).toEqual([update('LB', 5, true)]);
-    kernelSays(bridge, { v: 2, type: 'data-request', request_id: 'R', layer_id: 'LB' });
+    kernelSays(bridge, { v: 3, type: 'data-request', request_id: 'R', layer_id: 'LB' });
     const reply = replyFor(sent, 'R');
     expect(reply.layer.revision).toBe(5);
     const painted = new Int32Array(reply.payload.buffer);
@@ -60,7 +60,7 @@ describe('KernelBridge: user edits', () => {
     const properties = [{ name: 'n', dtype: 'int64', values: [1, 7] }, { name: 'c', dtype: 'str', values: ['a', 'b'] }];
     sendLayer(bridge, pointsLayer(2, { size: 4, properties, revision: 2 }), f64([1, 1, 2, 2]), 'T');
     viewer.getLayer('PT', PointsLayer)!.add([3, 5]);
-    kernelSays(bridge, { v: 2, type: 'data-request', request_id: 'R', layer_id: 'PT' });
+    kernelSays(bridge, { v: 3, type: 'data-request', request_id: 'R', layer_id: 'PT' });
     expect(sent.slice(1, 2).map(s => s.content)).toEqual([update('PT', 3, true)]);
     const reply = replyFor(sent, 'R');
     expect(reply.layer).toMatchObject({ n_points: 3, revision: 3, size: 4, properties: [{ ...properties[0], values: [1, 7, 7] }, { ...properties[1], values: ['a', 'b', 'b'] }] });
@@ -71,7 +71,7 @@ describe('KernelBridge: user edits', () => {
     const { viewer, sent, bridge } = setup();
     sendLayer(bridge, shapesLayer(['line'], [2], { edge_color: '#ff0000ff', edge_width: 3 }), f64([0, 0, 1, 1]), 'T');
     viewer.getLayer('SH', ShapesLayer)!.addShape('polygon', [[0, 0], [0, 4], [4, 4]]);
-    kernelSays(bridge, { v: 2, type: 'data-request', request_id: 'R', layer_id: 'SH' });
+    kernelSays(bridge, { v: 3, type: 'data-request', request_id: 'R', layer_id: 'SH' });
     expect(sent[1].content).toEqual(update('SH', 2, true));
     expect(replyFor(sent, 'R').layer).toMatchObject({ shape_type: ['line', 'polygon'], vertex_counts: [2, 3], edge_color: '#ff0000ff', edge_width: 3, revision: 2 });
   });
@@ -98,8 +98,8 @@ describe('KernelBridge: user edits', () => {
   it('does not echo what the kernel changed, and counts on from the kernel\'s revision', () => {
     const { sent, bridge, labels } = withLabels(4);
     sendLayer(bridge, labelsLayer({ shape: [20, 30], revision: 9 }), new Int32Array(600).fill(1), 'T2');
-    kernelSays(bridge, { v: 2, type: 'layer-props', layer_id: 'LB', props: { opacity: 0.2, selected_label: 2, mode: 'paint' } });
-    kernelSays(bridge, { v: 2, type: 'dims', ndim: 2, current_step: [3, 4], axis_labels: ['y', 'x'] });
+    kernelSays(bridge, { v: 3, type: 'layer-props', layer_id: 'LB', props: { opacity: 0.2, selected_label: 2, mode: 'paint' } });
+    kernelSays(bridge, { v: 3, type: 'dims', ndim: 2, current_step: [3, 4], axis_labels: ['y', 'x'] });
     expect(types(sent)).toEqual(['layer-ready']);
     labels.paintAt([0, 0], [0, 1]);
     expect(sent[1].content).toEqual(update('LB', 10, true));
@@ -118,7 +118,7 @@ describe('KernelBridge: user edits', () => {
   it('ignores edits of layers the kernel does not know, and of removed layers', () => {
     const { viewer, sent, bridge, labels } = withLabels();
     viewer.addImage({ dtype: 'uint8', shape: [4, 4], data: new Uint8Array(16) }, { id: 'local', name: 'local' }).opacity = 0.5;
-    kernelSays(bridge, { v: 2, type: 'layer-remove', layer_id: 'LB' });
+    kernelSays(bridge, { v: 3, type: 'layer-remove', layer_id: 'LB' });
     labels.opacity = 0.5;
     // The new local layer is announced as a member of the list (for the kernel to adopt),
     // but none of these edits is a layer-update.
@@ -127,7 +127,7 @@ describe('KernelBridge: user edits', () => {
 });
 
 describe('KernelBridge: dims', () => {
-  const dims = (ndim: number, current_step: number[], axis_labels: string[]) => ({ v: 2, type: 'dims', ndim, current_step, axis_labels });
+  const dims = (ndim: number, current_step: number[], axis_labels: string[]) => ({ v: 3, type: 'dims', ndim, current_step, axis_labels });
 
   it('applies the kernel\'s slider state without sending it back', () => {
     const { viewer, sent, bridge } = setup();

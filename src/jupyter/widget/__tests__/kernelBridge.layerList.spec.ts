@@ -21,7 +21,7 @@ const lists = (sent: { content: Record<string, unknown> }[]) => sent.filter(m =>
 describe('KernelBridge: layer list', () => {
   it('does not echo the layers the kernel added or removed', () => {
     const { sent, bridge } = withThree();
-    kernelSays(bridge, { v: 2, type: 'layer-remove', layer_id: 'B' });
+    kernelSays(bridge, { v: 3, type: 'layer-remove', layer_id: 'B' });
     expect(lists(sent)).toEqual([]);
   });
 
@@ -45,14 +45,14 @@ describe('KernelBridge: layer list', () => {
     viewer.addLayer(new LabelsLayer({ dtype: 'int32', shape: [40, 50], data: new Int32Array(2000) }, { id: 'N', name: 'Labels' }));
     viewer.moveLayer(3, 1); // A, N, B, C
     sent.length = 0;
-    kernelSays(bridge, { v: 2, type: 'layer-order', order: ['C', 'A', 'B'] });
+    kernelSays(bridge, { v: 3, type: 'layer-order', order: ['C', 'A', 'B'] });
     expect(viewer.layers.map(l => l.id)).toEqual(['C', 'N', 'A', 'B']);
     expect(lists(sent)).toEqual([]); // the kernel's own order is not sent back
   });
 
   it('refuses an order that names a layer twice, and changes nothing', () => {
     const { sent, viewer, bridge } = withThree();
-    bridge.handle({ v: 2, type: 'layer-order', order: ['C', 'C', 'A'] }); // not through kernelSays: it refuses invalid messages
+    bridge.handle({ v: 3, type: 'layer-order', order: ['C', 'C', 'A'] }); // not through kernelSays: it refuses invalid messages
     expect(viewer.layers.map(l => l.id)).toEqual(['A', 'B', 'C']);
     expect(sent.map(m => m.content.type)).toEqual(['error']);
     expect(String(sent[0].content.message)).toMatch(/order: expected each layer id once/);

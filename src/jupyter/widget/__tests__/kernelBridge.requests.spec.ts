@@ -1,4 +1,4 @@
-// Covers src/jupyter/widget/kernelBridge.ts + layerCodec.ts (protocol v2): data-request replies for every
+// Covers src/jupyter/widget/kernelBridge.ts + layerCodec.ts (protocol v3): data-request replies for every
 // layer kind (descriptor + re-assembled payload), screenshot requests, invalid messages, kernel errors,
 // open-panel, hello; and, with .venv's Python, that the kernel's own validator accepts what the bridge sent.
 /// <reference types="node" />
@@ -14,7 +14,7 @@ import {
 afterEach(checkSentMessages);
 
 const L1 = imageLayer(); // uint16 (40, 50): 4000 bytes
-const request = (request_id: string, layer_id: string) => ({ v: 2, type: 'data-request', request_id, layer_id });
+const request = (request_id: string, layer_id: string) => ({ v: 3, type: 'data-request', request_id, layer_id });
 
 describe('KernelBridge: data-request', () => {
   it('answers with data-reply + chunks that reproduce the layer bytes (9+ MiB, 2 chunks)', () => {
@@ -24,7 +24,7 @@ describe('KernelBridge: data-request', () => {
     sent.length = 0; // the layer-list announcing the new layer
     kernelSays(bridge, request('R1', 'big'));
     const reply = replyFor(sent, 'R1');
-    expect(reply.content).toMatchObject({ v: 2, type: 'data-reply', request_id: 'R1' });
+    expect(reply.content).toMatchObject({ v: 3, type: 'data-reply', request_id: 'R1' });
     expect(reply.layer).toEqual({ ...imageLayer({ id: 'big', name: 'big', dtype: 'float32', shape: [1200, 2100], contrast_limits: [-1000, 1000] }), revision: 0 });
     expect([reply.header.nbytes, reply.header.n_chunks, sent.length]).toEqual([pixels.byteLength, 2, 3]);
     expect(sent.slice(1).every(c => c.buffers[0].byteLength <= MAX_CHUNK_BYTES)).toBe(true); // each within the websocket limit
@@ -104,12 +104,12 @@ describe('KernelBridge: data-request', () => {
   it('answers a data-request for an unknown layer with an error carrying the request_id', () => {
     const { sent, bridge } = setup();
     kernelSays(bridge, request('R9', 'ghost'));
-    expect(sent.map(s => s.content)).toEqual([{ v: 2, type: 'error', request_id: 'R9', message: expect.stringMatching(/no layer with id ghost/) }]);
+    expect(sent.map(s => s.content)).toEqual([{ v: 3, type: 'error', request_id: 'R9', message: expect.stringMatching(/no layer with id ghost/) }]);
   });
 });
 
 describe('KernelBridge: screenshot-request', () => {
-  const shoot = { v: 2, type: 'screenshot-request', request_id: 'S1' };
+  const shoot = { v: 3, type: 'screenshot-request', request_id: 'S1' };
 
   it('answers with the RGBA canvas of the screenshot event, chunked', () => {
     const [height, width] = [1500, 1500]; // 9,000,000 bytes: 2 chunks
@@ -117,7 +117,7 @@ describe('KernelBridge: screenshot-request', () => {
     const { sent, bridge } = setup({ screenshot: () => canvas });
     kernelSays(bridge, shoot);
     const reply = replyFor(sent, 'S1');
-    expect(reply.content).toMatchObject({ v: 2, type: 'screenshot-reply', request_id: 'S1', shape: [height, width, 4] });
+    expect(reply.content).toMatchObject({ v: 3, type: 'screenshot-reply', request_id: 'S1', shape: [height, width, 4] });
     expect([reply.header.n_chunks, sent.length]).toEqual([2, 3]);
     expect(same(reply.payload, canvas.data)).toBe(true);
   });
@@ -131,29 +131,29 @@ describe('KernelBridge: screenshot-request', () => {
     const problems: string[] = [];
     const { sent, bridge } = setup({ screenshot, problem: m => problems.push(m) });
     kernelSays(bridge, shoot);
-    expect(sent.map(s => s.content)).toEqual([{ v: 2, type: 'error', request_id: 'S1', message: expect.stringMatching(message) }]);
+    expect(sent.map(s => s.content)).toEqual([{ v: 3, type: 'error', request_id: 'S1', message: expect.stringMatching(message) }]);
   });
 });
 
 describe('KernelBridge: invalid messages, errors, events', () => {
   it.each([
-    ['a version-1 message', { v: 1, type: 'data-request', request_id: 'R1', layer_id: 'L1' }, [], 'R1', /^v: expected protocol version 2, got 1: the kernel speaks SegLab protocol 1/],
-    ['an unknown type', { v: 2, type: 'explode', request_id: 'R2' }, [], 'R2', /unknown message type "explode"/],
-    ['a frontend message type', { v: 2, type: 'data-reply', request_id: 'R3' }, [], 'R3', /unknown message type "data-reply"/],
+    ['a version-1 message', { v: 1, type: 'data-request', request_id: 'R1', layer_id: 'L1' }, [], 'R1', /^v: expected protocol version 3, got 1: the kernel speaks SegLab protocol 1/],
+    ['an unknown type', { v: 3, type: 'explode', request_id: 'R2' }, [], 'R2', /unknown message type "explode"/],
+    ['a frontend message type', { v: 3, type: 'data-reply', request_id: 'R3' }, [], 'R3', /unknown message type "data-reply"/],
     ['not an object', 'garbage', [], undefined, /message object/],
     ['null', null, [], undefined, /message object/],
-    ['a chunk without buffer', { v: 2, type: 'chunk', transfer_id: 'T', index: 0, offset: 0 }, [], undefined, /1 binary buffer/],
-    ['layer-data with a buffer', { v: 2, type: 'layer-data', layer: L1, transfer: { id: 'T', nbytes: 4000, chunk_bytes: 1024, n_chunks: 4 } }, [new Uint8Array(1)], undefined, /0 binary buffer/],
-    ['a descriptor without name', { v: 2, type: 'layer-data', layer: { ...L1, name: undefined }, transfer: { id: 'T', nbytes: 4000, chunk_bytes: 1024, n_chunks: 4 } }, [], undefined, /^layer\.name: expected a string/],
-    ['a transfer of the wrong size', { v: 2, type: 'layer-data', layer: L1, transfer: { id: 'T', nbytes: 4001, chunk_bytes: 1024, n_chunks: 4 } }, [], undefined, /^transfer\.nbytes: expected 4000/],
-    ['dims with a short current_step', { v: 2, type: 'dims', ndim: 3, current_step: [0, 0], axis_labels: ['z', 'y', 'x'] }, [], undefined, /^current_step: expected 3 items/],
-    ['an over-long request_id', { v: 2, type: 'screenshot-request', request_id: 'r'.repeat(300) }, [], 'r'.repeat(128), /^request_id: expected a string of 1 to 128/]
+    ['a chunk without buffer', { v: 3, type: 'chunk', transfer_id: 'T', index: 0, offset: 0 }, [], undefined, /1 binary buffer/],
+    ['layer-data with a buffer', { v: 3, type: 'layer-data', layer: L1, transfer: { id: 'T', nbytes: 4000, chunk_bytes: 1024, n_chunks: 4 } }, [new Uint8Array(1)], undefined, /0 binary buffer/],
+    ['a descriptor without name', { v: 3, type: 'layer-data', layer: { ...L1, name: undefined }, transfer: { id: 'T', nbytes: 4000, chunk_bytes: 1024, n_chunks: 4 } }, [], undefined, /^layer\.name: expected a string/],
+    ['a transfer of the wrong size', { v: 3, type: 'layer-data', layer: L1, transfer: { id: 'T', nbytes: 4001, chunk_bytes: 1024, n_chunks: 4 } }, [], undefined, /^transfer\.nbytes: expected 4000/],
+    ['dims with a short current_step', { v: 3, type: 'dims', ndim: 3, current_step: [0, 0], axis_labels: ['z', 'y', 'x'] }, [], undefined, /^current_step: expected 3 items/],
+    ['an over-long request_id', { v: 3, type: 'screenshot-request', request_id: 'r'.repeat(300) }, [], 'r'.repeat(128), /^request_id: expected a string of 1 to 128/]
   ])('answers %s with an error, without throwing, then keeps working', (_l, content, buffers, requestId, message) => {
     const problems: string[] = [];
     const { viewer, sent, bridge } = setup({ problem: m => problems.push(m) });
     expect(() => bridge.handle(content, buffers)).not.toThrow();
     expect(sent).toHaveLength(1);
-    expect(sent[0].content).toMatchObject({ v: 2, type: 'error', message: expect.stringMatching(message) });
+    expect(sent[0].content).toMatchObject({ v: 3, type: 'error', message: expect.stringMatching(message) });
     expect(sent[0].content.request_id).toBe(requestId);
     expect(problems).toEqual([sent[0].content.message]);
     sendLayer(bridge, L1, pattern(4000), 'T1');
@@ -164,8 +164,8 @@ describe('KernelBridge: invalid messages, errors, events', () => {
   it('does not answer error messages from the kernel (no ping-pong), but reports them', () => {
     const problems: string[] = [];
     const { sent, bridge } = setup({ problem: m => problems.push(m) });
-    kernelSays(bridge, { v: 2, type: 'error', message: 'kernel is unhappy', request_id: 'R1' });
-    kernelSays(bridge, { v: 2, type: 'error', message: 'again' });
+    kernelSays(bridge, { v: 3, type: 'error', message: 'kernel is unhappy', request_id: 'R1' });
+    kernelSays(bridge, { v: 3, type: 'error', message: 'again' });
     expect(sent).toEqual([]);
     expect(problems).toEqual(['kernel: kernel is unhappy', 'kernel: again']);
   });
@@ -173,9 +173,9 @@ describe('KernelBridge: invalid messages, errors, events', () => {
   it('open-panel calls the openPanel event with the title or undefined', () => {
     const titles: (string | undefined)[] = [];
     const { sent, bridge } = setup({ openPanel: t => titles.push(t) });
-    kernelSays(bridge, { v: 2, type: 'open-panel', title: 'Cells' });
-    kernelSays(bridge, { v: 2, type: 'open-panel' });
-    kernelSays(bridge, { v: 2, type: 'open-panel', title: null });
+    kernelSays(bridge, { v: 3, type: 'open-panel', title: 'Cells' });
+    kernelSays(bridge, { v: 3, type: 'open-panel' });
+    kernelSays(bridge, { v: 3, type: 'open-panel', title: null });
     expect(titles).toEqual(['Cells', undefined, undefined]);
     expect(sent).toEqual([]);
   });
@@ -183,26 +183,26 @@ describe('KernelBridge: invalid messages, errors, events', () => {
   it('says hello with its client id', () => {
     const { bridge, sent } = setup();
     bridge.hello();
-    expect(sent).toEqual([{ content: { v: 2, type: 'hello', client_id: 'client-test' }, buffers: [] }]);
+    expect(sent).toEqual([{ content: { v: 3, type: 'hello', client_id: 'client-test' }, buffers: [] }]);
   });
 
   it('works without any event handlers', () => {
     const { bridge } = setup();
     expect(() => {
-      bridge.handle({ v: 2, type: 'open-panel' });
-      bridge.handle({ v: 2, type: 'error', message: 'x' });
-      bridge.handle({ v: 2, type: 'screenshot-request', request_id: 'S' });
+      bridge.handle({ v: 3, type: 'open-panel' });
+      bridge.handle({ v: 3, type: 'error', message: 'x' });
+      bridge.handle({ v: 3, type: 'screenshot-request', request_id: 'S' });
       bridge.handle('garbage');
     }).not.toThrow();
   });
 
   it('the message check used by these specs refuses what protocol.ts refuses', () => {
-    expect(() => validateFrontendMessage({ v: 2, type: 'layer-update', layer_id: 'L', revision: 0, data_changed: true }, 0)).toThrow(/^revision/);
-    expect(() => validateFrontendMessage({ v: 2, type: 'dims', ndim: 2, current_step: [0], axis_labels: ['y', 'x'] }, 0)).toThrow(/^current_step/);
-    expect(() => validateFrontendMessage({ v: 2, type: 'layer-ready', layer_id: 'L', transfer_id: 'T', nbytes: 1, extra: 1 }, 0)).toThrow(/not what the builder makes/);
-    expect(() => validateFrontendMessage({ v: 2, type: 'data-reply', request_id: 'R', layer: { ...L1, revision: 0 }, transfer: { id: 'T', nbytes: 4000, chunk_bytes: 4096, n_chunks: 1 } }, 0)).not.toThrow();
-    expect(() => validateFrontendMessage({ v: 2, type: 'data-reply', request_id: 'R', layer: { ...L1, gamma: 0 }, transfer: { id: 'T', nbytes: 4000, chunk_bytes: 4096, n_chunks: 1 } }, 0)).toThrow(/^layer\.gamma/);
-    expect(() => validateFrontendMessage({ v: 2, type: 'chunk', transfer_id: 'T', index: 0, offset: 0 }, 0)).toThrow(/chunk sent with 0 buffers/);
+    expect(() => validateFrontendMessage({ v: 3, type: 'layer-update', layer_id: 'L', revision: 0, data_changed: true }, 0)).toThrow(/^revision/);
+    expect(() => validateFrontendMessage({ v: 3, type: 'dims', ndim: 2, current_step: [0], axis_labels: ['y', 'x'] }, 0)).toThrow(/^current_step/);
+    expect(() => validateFrontendMessage({ v: 3, type: 'layer-ready', layer_id: 'L', transfer_id: 'T', nbytes: 1, extra: 1 }, 0)).toThrow(/not what the builder makes/);
+    expect(() => validateFrontendMessage({ v: 3, type: 'data-reply', request_id: 'R', layer: { ...L1, revision: 0 }, transfer: { id: 'T', nbytes: 4000, chunk_bytes: 4096, n_chunks: 1 } }, 0)).not.toThrow();
+    expect(() => validateFrontendMessage({ v: 3, type: 'data-reply', request_id: 'R', layer: { ...L1, gamma: 0 }, transfer: { id: 'T', nbytes: 4000, chunk_bytes: 4096, n_chunks: 1 } }, 0)).toThrow(/^layer\.gamma/);
+    expect(() => validateFrontendMessage({ v: 3, type: 'chunk', transfer_id: 'T', index: 0, offset: 0 }, 0)).toThrow(/chunk sent with 0 buffers/);
   });
 });
 
@@ -216,7 +216,7 @@ const script = path.resolve(__dirname, '..', '..', '..', '..', 'python-kernel-br
     sendLayer(bridge, layer, payload, 'T', 32);
     kernelSays(bridge, request('R', layer.id as string));
     viewer.layers[0].opacity = 0.3;
-    kernelSays(bridge, { v: 2, type: 'screenshot-request', request_id: 'S' });
+    kernelSays(bridge, { v: 3, type: 'screenshot-request', request_id: 'S' });
     kernelSays(bridge, request('R0', 'ghost'));
     all.push(...sent);
   }

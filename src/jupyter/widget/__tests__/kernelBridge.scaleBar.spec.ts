@@ -1,4 +1,4 @@
-// Covers the scale bar in src/jupyter/widget/kernelBridge.ts (protocol v2, `scale-bar`): the kernel's
+// Covers the scale bar in src/jupyter/widget/kernelBridge.ts (protocol v3, `scale-bar`): the kernel's
 // state applied to the real ViewerModel's scaleBar, invalid messages answered with a field-named error
 // and applied not at all, no echo of kernel changes, frontend changes sent; and, with .venv's Python,
 // that the kernel's validator accepts what the bridge sent.
@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as P from '../../protocol';
 import { kernelSays, Sent, setup, types, validateFrontendMessage } from './bridgeHarness';
 
-const scaleBar = (over: Record<string, unknown> = {}) => ({ v: 2, type: 'scale-bar', visible: true, unit: 'um', position: 'top_left', ...over });
+const scaleBar = (over: Record<string, unknown> = {}) => ({ v: 3, type: 'scale-bar', visible: true, unit: 'um', position: 'top_left', ...over });
 
 /** What the bridge sent, each message re-built by protocol.ts's checked builders. */
 function checked(sent: Sent[]): Record<string, unknown>[] {
@@ -59,8 +59,8 @@ describe('KernelBridge: scale bar', () => {
     viewer.scaleBar.set({ visible: false, position: 'bottom_left' });
     viewer.scaleBar.unit = 'nm'; // no change, no message
     expect(checked(sent)).toEqual([
-      { v: 2, type: 'scale-bar', visible: true, unit: 'nm', position: 'top_left' },
-      { v: 2, type: 'scale-bar', visible: false, unit: 'nm', position: 'bottom_left' }
+      { v: 3, type: 'scale-bar', visible: true, unit: 'nm', position: 'top_left' },
+      { v: 3, type: 'scale-bar', visible: false, unit: 'nm', position: 'bottom_left' }
     ]);
   });
 

@@ -25,7 +25,7 @@ function answer(req: Extract<FrontendMessage, { type: 'tile-request' }>, channel
       for (let k = 0; k < ch; k++) values[(r * cols + c) * ch + k] = ((req.start[0] + r * req.step[0]) * 1000 + req.start[1] + c * req.step[1] + k) % 65536;
     }
   }
-  const content = { v: 2, type: 'tile-data', request_id: req.request_id, layer_id: req.layer_id, level: req.level, start: req.start, stop: req.stop, step: req.step, shape: channels ? [rows, cols, ch] : [rows, cols], dtype: 'uint16' };
+  const content = { v: 3, type: 'tile-data', request_id: req.request_id, layer_id: req.layer_id, level: req.level, start: req.start, stop: req.stop, step: req.step, shape: channels ? [rows, cols, ch] : [rows, cols], dtype: 'uint16' };
   return { msg: validateKernelMessage(content, 1) as unknown as TileData, bytes: new Uint8Array(values.buffer) };
 }
 
@@ -35,7 +35,7 @@ describe('KernelTileSource', () => {
     expect(source.region(region(0, 0))).toBeNull();
     expect(source.region(region(0, 0))).toBeNull();
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ v: 2, type: 'tile-request', layer_id: 'L1', level: 0, start: [0, 0], stop: [10, 10], step: [1, 1] });
+    expect(sent[0]).toMatchObject({ v: 3, type: 'tile-request', layer_id: 'L1', level: 0, start: [0, 0], stop: [10, 10], step: [1, 1] });
     const { msg, bytes } = answer(sent[0]);
     expect(source.receive(msg, bytes)).toBe(true);
     const got = source.region(region(0, 0)) as Uint16Array;
@@ -119,7 +119,7 @@ describe('KernelTileSource', () => {
 });
 
 describe('tile-data validation', () => {
-  const base = { v: 2, type: 'tile-data', request_id: 'R', layer_id: 'L', level: 0, start: [0, 0], stop: [4, 6], step: [1, 2], shape: [4, 3], dtype: 'uint16' };
+  const base = { v: 3, type: 'tile-data', request_id: 'R', layer_id: 'L', level: 0, start: [0, 0], stop: [4, 6], step: [1, 2], shape: [4, 3], dtype: 'uint16' };
   it('accepts a consistent reply with one buffer', () => {
     expect(validateKernelMessage(base, 1)).toMatchObject({ type: 'tile-data', shape: [4, 3] });
   });
