@@ -185,18 +185,15 @@ class CommBridge:
             raise ProtocolError(f"layer_id: expected a labels layer of this viewer, got {msg['layer_id']!r}")
         if msg["revision"] != layer.revision:
             return  # a newer edit or new data since: this piece is stale
-        array = layer._array
         start, stop = msg["start"], msg["stop"]
-        if len(start) != array.ndim or any(b > n for b, n in zip(stop, array.shape)):
-            raise ProtocolError(f"stop: expected a box inside shape {array.shape}, got {start} to {stop}")
+        if len(start) != len(layer.shape) or any(b > n for b, n in zip(stop, layer.shape)):
+            raise ProtocolError(f"stop: expected a box inside shape {layer.shape}, got {start} to {stop}")
         shape = tuple(b - a for a, b in zip(start, stop))
         data = memoryview(buffers[0]).cast("B")
-        if data.nbytes != int(np.prod(shape)) * array.dtype.itemsize:
-            raise ProtocolError(f"buffers[0]: expected {int(np.prod(shape)) * array.dtype.itemsize} bytes for a "
-                                f"{shape} box of {array.dtype.name}, got {data.nbytes}")
-        if not array.flags.writeable:
-            array = layer._array = array.copy()
-        array[tuple(slice(a, b) for a, b in zip(start, stop))] = np.frombuffer(data, array.dtype).reshape(shape)
+        if data.nbytes != int(np.prod(shape)) * layer.dtype.itemsize:
+            raise ProtocolError(f"buffers[0]: expected {int(np.prod(shape)) * layer.dtype.itemsize} bytes for a "
+                                f"{shape} box of {layer.dtype.name}, got {data.nbytes}")
+        layer._write_box(start, np.frombuffer(data, layer.dtype).reshape(shape))
         if msg["last"]:
             layer._copy_revision = msg["revision"]
             self._autosave.schedule()

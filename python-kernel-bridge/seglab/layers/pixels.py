@@ -183,3 +183,10 @@ class LabelsLayer(_PixelLayer):
 
     def _replace(self, value: Any) -> None:
         self._adopt(*as_labels(value, max_bytes=self._viewer.max_bytes))
+
+    def _write_box(self, start: Sequence[int], pixels: np.ndarray) -> None:
+        """Write a box of pixels edited in the viewer, at ``start``, into the kernel's copy
+        (in place, as napari edits the array it was given; a read-only array is copied first)."""
+        if not self._array.flags.writeable:
+            self._array = self._array.copy()
+        self._array[tuple(slice(a, a + n) for a, n in zip(start, pixels.shape))] = pixels
