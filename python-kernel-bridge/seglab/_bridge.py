@@ -154,6 +154,7 @@ class CommBridge:
     def _on_hello(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
         # A new frontend model (e.g. after a page reload) has no data yet.
         self._frontend_seen = True
+        self._clients.add(msg["client_id"])
         for layer in self._layer_list:
             self._send_layer(layer)
         self._sync_specs()  # new revisions
@@ -172,8 +173,13 @@ class CommBridge:
         layer = self._layer_by_id(msg["layer_id"])
         if layer is not None and layer._remote_update(msg["revision"], msg["data_changed"], msg.get("props")):
             self._sync_specs()
-            if msg.get("props") and {"scale", "translate"} & set(msg["props"]):
-                self._dims._layers_changed(self._layer_list._items)  # the frontend did the same
+            if msg.get("props"):
+                self._forward_props(layer, msg["props"])
+                if {"scale", "translate"} & set(msg["props"]):
+                    self._dims._layers_changed(self._layer_list._items)  # the frontend did the same
+            if msg["data_changed"] and layer.kind in ("points", "shapes") and (
+                    self._several_tabs or self._autosave.folder is not None):
+                self._follow_items(layer, msg["client_id"])
 
     def _on_layer_edit(self, msg: Dict[str, Any], buffers: List[Any]) -> None:
         """The pixels a user edit changed, written into the kernel's copy (the box arrives
@@ -183,8 +189,8 @@ class CommBridge:
         layer = self._layer_by_id(msg["layer_id"])
         if layer is None or layer.kind != "labels":
             raise ProtocolError(f"layer_id: expected a labels layer of this viewer, got {msg['layer_id']!r}")
-        if msg["revision"] != layer.revision:
-            return  # a newer edit or new data since: this piece is stale
+        if msg["revision"] <= layer._data_revision:
+            return  # made on data the kernel has replaced since: stale
         start, stop = msg["start"], msg["stop"]
         if len(start) != len(layer.shape) or any(b > n for b, n in zip(stop, layer.shape)):
             raise ProtocolError(f"stop: expected a box inside shape {layer.shape}, got {start} to {stop}")
@@ -194,8 +200,9 @@ class CommBridge:
             raise ProtocolError(f"buffers[0]: expected {int(np.prod(shape)) * layer.dtype.itemsize} bytes for a "
                                 f"{shape} box of {layer.dtype.name}, got {data.nbytes}")
         layer._write_box(start, np.frombuffer(data, layer.dtype).reshape(shape))
+        self._forward_pixels(layer, msg, buffers[0])
         if msg["last"]:
-            layer._copy_revision = msg["revision"]
+            layer._copy_revision = max(layer._copy_revision, msg["revision"])
             self._autosave.schedule()
 
     def _on_dims(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:

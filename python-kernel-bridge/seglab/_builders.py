@@ -21,6 +21,7 @@ from .geometry import DEFAULT_NDIM, as_points, as_shapes
 from .layers import ImageLayer, LabelsLayer, PointsLayer, ShapesLayer, unique_name
 from .lazy import AxisTake, as_lazy, is_lazy, sample_for_contrast
 from .multiscale import as_multiscale, looks_multiscale
+from .store_labels import as_store_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from .viewer import Viewer
@@ -126,6 +127,12 @@ def image_layers(viewer: "Viewer", data: Any, *, channel_axis: Optional[int], rg
 
 
 def labels_layer(viewer: "Viewer", data: Any, *, name: Optional[str], **args: Any) -> LabelsLayer:
+    """A zarr array stays the layer's store (``seglab.store_labels``); the rest becomes numpy."""
+    found = as_store_labels(data, max_bytes=viewer.max_bytes)
+    if found is not None:
+        given, store, info = found
+        return LabelsLayer(viewer, _names(viewer, ["Labels" if name is None else name])[0], given, info, args,
+                           store=store)
     array, info = as_labels(data, max_bytes=viewer.max_bytes)
     return LabelsLayer(viewer, _names(viewer, ["Labels" if name is None else name])[0], array, info, args)
 

@@ -80,11 +80,16 @@ def _check_shape(arr: np.ndarray, rgb: bool, what: str) -> None:
         raise ValueError(f"expected every axis to have length >= 1, got shape {arr.shape}")
 
 
-def _finish(arr: np.ndarray, rgb: bool, max_bytes: int) -> Tuple[np.ndarray, ArrayInfo]:
-    if arr.nbytes > max_bytes:
+def check_size(nbytes: int, shape: Tuple[int, ...], dtype: np.dtype, max_bytes: int) -> None:
+    """Refuse a layer of more than ``max_bytes`` (``viewer.max_bytes``) to send."""
+    if nbytes > max_bytes:
         raise ValueError(
             f"expected an array of at most {_fmt_bytes(max_bytes)} (max_bytes={max_bytes}), "
-            f"got {_fmt_bytes(arr.nbytes)} for shape {arr.shape} {arr.dtype.name}")
+            f"got {_fmt_bytes(nbytes)} for shape {tuple(shape)} {np.dtype(dtype).name}")
+
+
+def _finish(arr: np.ndarray, rgb: bool, max_bytes: int) -> Tuple[np.ndarray, ArrayInfo]:
+    check_size(arr.nbytes, arr.shape, arr.dtype, max_bytes)
     # The wire format is little-endian; astype keeps values, swaps bytes.
     if arr.dtype.byteorder == ">" or (arr.dtype.byteorder == "=" and not np.little_endian):
         arr = arr.astype(arr.dtype.newbyteorder("<"))
@@ -137,16 +142,25 @@ def as_labels(data: Any, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Tuple[np.ndar
     because a silent cast could merge or wrap labels.
     """
     arr = as_array(data)
+    check_labels(arr)
     if arr.dtype == np.bool_:
         arr = arr.astype(np.uint8)
-    elif arr.dtype.kind == "f":
-        raise TypeError(f"expected integer labels, got dtype {arr.dtype.name}; convert first, "
-                        "e.g. data.astype(np.int32)")
-    elif arr.dtype.name not in LABEL_DTYPES:
-        raise TypeError(f"expected labels with dtype in bool, {', '.join(LABEL_DTYPES)}, "
-                        f"got dtype {arr.dtype.name} ({arr.dtype.str})")
-    _check_shape(arr, False, "labels")
     return _finish(arr, False, max_bytes)
+
+
+def check_labels(arr: Any) -> np.dtype:
+    """The checks of labels that need only ``shape``, ``ndim`` and ``dtype`` (so a zarr array
+    is checked without reading it); returns the dtype they travel in (little-endian,
+    ``bool`` as ``uint8``)."""
+    dtype = np.dtype(arr.dtype)
+    if dtype.kind == "f":
+        raise TypeError(f"expected integer labels, got dtype {dtype.name}; convert first, "
+                        "e.g. data.astype(np.int32)")
+    if dtype != np.bool_ and dtype.name not in LABEL_DTYPES:
+        raise TypeError(f"expected labels with dtype in bool, {', '.join(LABEL_DTYPES)}, "
+                        f"got dtype {dtype.name} ({dtype.str})")
+    _check_shape(arr, False, "labels")
+    return np.dtype(np.uint8) if dtype == np.bool_ else dtype.newbyteorder("<")
 
 
 def as_bytes_view(arr: np.ndarray) -> memoryview:

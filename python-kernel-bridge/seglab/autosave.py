@@ -1,10 +1,14 @@
 """Annotations that outlive the kernel: ``Viewer(autosave="annotations")``.
 
-Every labels layer edit reaches the kernel's copy as its pixels (``layer-edit``); with
-``autosave`` set, the viewer then writes its labels layers into that folder, a
-second after the last edit (atomically: a file is replaced only once it is complete). After
-a kernel restart, ``viewer.restore_annotations()`` (or :func:`load_annotations`) brings them
-back. Files: one ``<name>.npy`` per layer and ``seglab-annotations.json`` naming them.
+Every labels layer edit reaches the kernel's copy as its pixels (``layer-edit``); a points
+or shapes edit makes the kernel fetch that layer from the frontend that made it. With
+``autosave`` set, the viewer then writes its labels, points and shapes layers into that
+folder, a second after the last edit (atomically: a file is replaced only once it is
+complete). After a kernel restart, ``viewer.restore_annotations()`` (or
+:func:`load_annotations`) brings them back. Files: ``seglab-annotations.json`` naming them;
+per layer a ``<name>.npy`` (labels pixels; points as (N, D) coordinates) or, for shapes, a
+``<name>.npz`` holding ``vertices`` (all shapes' vertices, one after the other), ``counts``
+(vertices per shape) and ``types`` (napari shape types).
 """
 
 from __future__ import annotations
@@ -24,18 +28,39 @@ if TYPE_CHECKING:  # pragma: no cover
 MANIFEST = "seglab-annotations.json"
 #: Seconds after the last edit before the folder is written (edits in a burst: one write).
 DELAY_S = 1.0
-#: What is saved: the painted annotations (points and shapes edits reach the kernel on request only).
-_KINDS = ("labels",)
+#: What is saved: the layers users annotate.
+_KINDS = ("labels", "points", "shapes")
 
 
-def _file_name(name: str, taken: set) -> str:
+def _file_name(name: str, taken: set, suffix: str = ".npy") -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "layer"
     candidate, i = stem, 1
     while candidate.lower() in taken:
         i += 1
         candidate = f"{stem}_{i}"
     taken.add(candidate.lower())
-    return candidate + ".npy"
+    return candidate + suffix
+
+
+def _writer(kind: str, data: Any, shape_types: Any) -> Any:
+    """A function writing one layer's data to an open binary file."""
+    if kind != "shapes":
+        return lambda f: np.save(f, np.asarray(data), allow_pickle=False)
+    counts = np.array([len(s) for s in data], np.int64)
+    ndim = data[0].shape[1] if len(data) else 2
+    vertices = np.concatenate(data) if len(data) else np.zeros((0, ndim))
+    types = np.array(shape_types, dtype="U16")
+    return lambda f: np.savez(f, vertices=vertices, counts=counts, types=types)
+
+
+def _read(kind: str, path: Path) -> Dict[str, Any]:
+    if kind != "shapes":
+        return {"data": np.load(path, allow_pickle=False)}
+    with np.load(path, allow_pickle=False) as z:
+        vertices, counts, types = z["vertices"], z["counts"], [str(t) for t in z["types"]]
+    if len(counts) != len(types) or counts.sum() != len(vertices):
+        raise ValueError(f"{path}: expected one type and one vertex count per shape")
+    return {"data": np.split(vertices, np.cumsum(counts)[:-1]) if len(counts) else [], "shape_type": types}
 
 
 def _write_atomically(path: Path, write: Any) -> None:
@@ -47,17 +72,24 @@ def _write_atomically(path: Path, write: Any) -> None:
     os.replace(tmp, path)
 
 
+def _in_a_store(layer: Any) -> bool:
+    store = getattr(layer, "_store", None)
+    return store is not None and not store.read_only
+
+
 def save_annotations(viewer: "Viewer", folder: Union[str, os.PathLike]) -> Path:
-    """Writes the viewer's labels layers (the kernel copies) into ``folder``."""
+    """Writes the viewer's labels, points and shapes layers (the kernel copies) into ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     entries: List[Dict[str, Any]] = []
     taken: set = set()
     with viewer._lock:
-        layers = [(layer, layer.source_data) for layer in viewer.layers if layer.kind in _KINDS]
-    for layer, data in layers:
-        file = _file_name(layer.name, taken)
-        _write_atomically(folder / file, lambda f, a=np.asarray(data): np.save(f, a, allow_pickle=False))
+        # Labels kept in a writable zarr store are saved already: each edit is written there.
+        layers = [(layer, layer.source_data, getattr(layer, "shape_type", None))
+                  for layer in viewer.layers if layer.kind in _KINDS and not _in_a_store(layer)]
+    for layer, data, shape_types in layers:
+        file = _file_name(layer.name, taken, ".npz" if layer.kind == "shapes" else ".npy")
+        _write_atomically(folder / file, _writer(layer.kind, data, shape_types))
         entries.append({"name": layer.name, "kind": layer.kind, "file": file,
                         "scale": list(layer.scale), "translate": list(layer.translate)})
     manifest = json.dumps({"version": 1, "layers": entries}, indent=1).encode()
@@ -66,8 +98,9 @@ def save_annotations(viewer: "Viewer", folder: Union[str, os.PathLike]) -> Path:
 
 
 def load_annotations(folder: Union[str, os.PathLike]) -> List[Dict[str, Any]]:
-    """The layers saved in ``folder``: dicts with ``name``, ``kind``, ``data`` (numpy),
-    ``scale``, ``translate``. Raises ``FileNotFoundError`` when nothing was saved there."""
+    """The layers saved in ``folder``: dicts with ``name``, ``kind``, ``data`` (numpy; for
+    shapes a list of vertex arrays and ``shape_type``), ``scale``, ``translate``. Raises
+    ``FileNotFoundError`` when nothing was saved there."""
     folder = Path(folder)
     manifest = folder / MANIFEST
     if not manifest.is_file():
@@ -79,7 +112,7 @@ def load_annotations(folder: Union[str, os.PathLike]) -> List[Dict[str, Any]]:
     for entry in content["layers"]:
         if entry.get("kind") not in _KINDS or "/" in entry["file"] or "\\" in entry["file"]:
             raise ValueError(f"{manifest}: unexpected entry {entry!r}")
-        out.append({**entry, "data": np.load(folder / entry["file"], allow_pickle=False)})
+        out.append({**entry, **_read(entry["kind"], folder / entry["file"])})
     return out
 
 

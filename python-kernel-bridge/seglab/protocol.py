@@ -29,9 +29,19 @@ def _msg(type_: str, **fields: Any) -> Dict[str, Any]:
     return {"v": PROTOCOL_VERSION, "type": type_, **fields}
 
 
-def layer_data(layer: Mapping[str, Any], transfer: Mapping[str, Any]) -> Dict[str, Any]:
-    """A layer's descriptor and transfer header; chunk messages follow."""
-    return _msg("layer-data", layer=dict(layer), transfer=dict(transfer))
+def layer_data(layer: Mapping[str, Any], transfer: Mapping[str, Any],
+               origin: Optional[str] = None) -> Dict[str, Any]:
+    """A layer's descriptor and transfer header; chunk messages follow. ``origin``: the
+    frontend whose edit this is, forwarded to the other tabs (that one ignores it)."""
+    extra = {} if origin is None else {"origin": origin}
+    return _msg("layer-data", layer=dict(layer), transfer=dict(transfer), **extra)
+
+
+def layer_edit(layer_id: str, revision: int, start: Sequence[int], stop: Sequence[int], last: bool,
+               origin: str) -> Dict[str, Any]:
+    """A box of labels pixels a frontend (``origin``) painted, forwarded to the other tabs."""
+    return _msg("layer-edit", layer_id=layer_id, revision=revision, start=list(start), stop=list(stop),
+                last=last, origin=origin)
 
 
 def layer_props(layer_id: str, props: Mapping[str, Any]) -> Dict[str, Any]:
@@ -49,9 +59,10 @@ def layer_remove(layer_id: str) -> Dict[str, Any]:
     return _msg("layer-remove", layer_id=layer_id)
 
 
-def data_request(request_id: str, layer_id: str) -> Dict[str, Any]:
-    """Ask the frontend for the data it holds for a layer."""
-    return _msg("data-request", request_id=request_id, layer_id=layer_id)
+def data_request(request_id: str, layer_id: str, client_id: Optional[str] = None) -> Dict[str, Any]:
+    """Ask the frontend for the data it holds for a layer (only frontend ``client_id``, if given)."""
+    extra = {} if client_id is None else {"client_id": client_id}
+    return _msg("data-request", request_id=request_id, layer_id=layer_id, **extra)
 
 
 def dims(ndim: int, current_step: Sequence[int], axis_labels: Sequence[str]) -> Dict[str, Any]:
@@ -149,6 +160,7 @@ def _screenshot_reply(content: Mapping[str, Any]) -> None:
 
 def _layer_update(content: Mapping[str, Any]) -> None:
     check_str(content.get("layer_id"), "layer_id")
+    check_str(content.get("client_id"), "client_id")
     check_int(content.get("revision"), "revision", 1)
     check_bool(content.get("data_changed"), "data_changed")
     if content.get("props") is not None:
@@ -175,6 +187,7 @@ def _layer_list(content: Mapping[str, Any]) -> None:
 
 def _layer_edit(content: Mapping[str, Any]) -> None:
     check_str(content.get("layer_id"), "layer_id")
+    check_str(content.get("client_id"), "client_id")
     check_int(content.get("revision"), "revision", 1)
     check_bool(content.get("last"), "last")
     start = check_list(content.get("start"), "start", max_len=MAX_NDIM)
@@ -302,6 +315,6 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 __all__: List[str] = [
     "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
-    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "open_panel", "error", "chunk_ack", "transfer_cancel", "validate_incoming", "check_descriptor",
+    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "open_panel", "error", "chunk_ack", "transfer_cancel", "layer_edit", "validate_incoming", "check_descriptor",
     "payload_nbytes", "check_json_size",
 ]

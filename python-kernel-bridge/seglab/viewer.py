@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from ipywidgets import DOMWidget
@@ -15,6 +15,7 @@ from ._blocking import wait_until
 from ._bridge import CommBridge
 from ._frontend import DEFAULT_CHUNK_BYTES, MODULE_NAME, MODULE_VERSION, PROTOCOL_VERSION
 from ._layer_sync import LayerSync
+from ._tab_sync import TabSync
 from ._tiles import TileServer
 from .arrays import DEFAULT_MAX_BYTES
 from .autosave import Autosave, load_annotations, save_annotations
@@ -27,7 +28,7 @@ from ._outbox import Outgoing, Outbox
 from .transfer import transfer_header
 
 
-class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
+class Viewer(CommBridge, TileServer, LayerSync, TabSync, DOMWidget):
     """A SegLab viewer, shown in a notebook output or a main-area panel.
 
     Data travels in chunked custom messages (PROTOCOL.md), never in the synced
@@ -66,6 +67,7 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         self._outbox = Outbox(lambda content, buffers: self.send(content, buffers=buffers))
         self._autosave = Autosave(self, autosave)
         self._init_layer_sync()
+        self._init_tab_sync()
         self._init_bridge()
 
     # -- public API -------------------------------------------------------------
@@ -173,29 +175,39 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         return self._screenshot(timeout)
 
     def save_annotations(self, folder: Any = None) -> Any:
-        """Writes the labels layers into ``folder`` (default: the ``autosave`` folder) now;
-        returns the folder."""
+        """Writes the labels, points and shapes layers into ``folder`` (default: the
+        ``autosave`` folder) now; returns the folder."""
         target = folder if folder is not None else self._autosave.folder
         if target is None:
             raise ValueError("save_annotations: expected a folder (this viewer has no autosave folder)")
         return save_annotations(self, target)
 
-    def restore_annotations(self, folder: Any = None) -> List[LabelsLayer]:
-        """Brings back labels saved in ``folder`` (default: the ``autosave`` folder), e.g. after
-        a kernel restart: a layer of the same name and shape gets the saved data, any other is
+    def restore_annotations(self, folder: Any = None) -> List[Layer]:
+        """Brings back the labels, points and shapes saved in ``folder`` (default: the
+        ``autosave`` folder), e.g. after a kernel restart: a layer of the same name and kind
+        (and, for labels, shape; for shapes, shape types) gets the saved data, any other is
         added. Returns the layers."""
         target = folder if folder is not None else self._autosave.folder
         if target is None:
             raise ValueError("restore_annotations: expected a folder (this viewer has no autosave folder)")
         out = []
         for saved in load_annotations(target):
-            name, data = saved["name"], saved["data"]
+            name, data, kind = saved["name"], saved["data"], saved["kind"]
             existing = self._layer_list[name] if name in self._layer_list else None
-            if isinstance(existing, LabelsLayer) and existing.shape == data.shape:
+            same = existing is not None and existing.kind == kind and (
+                existing.shape == data.shape if kind == "labels"
+                else existing.shape_type == saved["shape_type"] if kind == "shapes" else True)
+            if same:
                 existing.data = data
+            place = {"name": name, "scale": saved["scale"], "translate": saved["translate"]}
+            if same:
                 out.append(existing)
+            elif kind == "labels":
+                out.append(self.add_labels(data, **place))
+            elif kind == "points":
+                out.append(self.add_points(data, ndim=data.shape[1], **place))
             else:
-                out.append(self.add_labels(data, name=name, scale=saved["scale"], translate=saved["translate"]))
+                out.append(self.add_shapes(data, shape_type=saved["shape_type"], **place))
         return out
 
     def open_panel(self, title: Optional[str] = None) -> None:
@@ -246,18 +258,24 @@ class Viewer(CommBridge, TileServer, LayerSync, DOMWidget):
         """Send a message in order behind the transfers queued before it (``_outbox``)."""
         self._outbox.post(content, buffers)
 
+    def _layer_transfer(self, layer: Layer, origin: Optional[str] = None) -> Tuple[Dict[str, Any], Outgoing]:
+        """The ``layer-data`` message of the kernel copy and its chunks, to queue (``origin``:
+        another tab's edit forwarded; it supersedes no transfer of the layer)."""
+        parts = layer._payload_parts()
+        header = transfer_header(sum(int(p.nbytes) for p in parts), self.chunk_bytes, allow_empty=True)
+        message = protocol.layer_data(layer.descriptor(), header, origin=origin)
+        protocol.check_json_size(message, f"layer {layer.name!r}")
+        read = layer._chunk_reader(self.chunk_bytes) if header["nbytes"] else None
+        return message, Outgoing(header["id"], header["n_chunks"], self.chunk_bytes, read,
+                                 layer_id=layer.id if origin is None else None)
+
     def _send_layer(self, layer: Layer) -> None:
         """Queue ``layer-data``; its chunks follow as the frontend acknowledges them."""
         layer._new_revision()
-        parts = layer._payload_parts()
-        header = transfer_header(sum(int(p.nbytes) for p in parts), self.chunk_bytes, allow_empty=True)
-        layer._last_transfer, layer._sent_nbytes = header["id"], header["nbytes"]
-        message = protocol.layer_data(layer.descriptor(), header)
-        protocol.check_json_size(message, f"layer {layer.name!r}")
+        message, outgoing = self._layer_transfer(layer)
+        layer._last_transfer, layer._sent_nbytes = outgoing.transfer_id, message["transfer"]["nbytes"]
         layer.sent_at = time.perf_counter()
-        read = layer._chunk_reader(self.chunk_bytes) if header["nbytes"] else None
-        self._outbox.post_transfer(message, Outgoing(header["id"], header["n_chunks"], self.chunk_bytes,
-                                                     read, layer_id=layer.id))
+        self._outbox.post_transfer(message, outgoing)
 
     def _send_props(self, layer: Layer, props: Dict[str, Any]) -> None:
         if layer not in self._layer_list:

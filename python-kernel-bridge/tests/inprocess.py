@@ -2,7 +2,9 @@
 whose `send` records what it would send, and the real handler fed a frontend message.
 (The real comm is exercised in test_kernel_*.py through tests/peer.py.)"""
 
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
+
+import numpy as np
 
 from seglab import Viewer
 
@@ -22,5 +24,18 @@ def capturing_viewer(monkeypatch: Any, *, ack: bool = True, **options: Any) -> V
 
 
 def frontend(v: Viewer, buffers: Optional[List[Any]] = None, **content: Any) -> None:
-    """Feed one v3 frontend message to the viewer's real handler."""
+    """Feed one v3 frontend message to the viewer's real handler (edits come from "tab-1"
+    unless ``client_id`` says otherwise)."""
+    if content.get("type") in ("layer-update", "layer-edit"):
+        content.setdefault("client_id", "tab-1")  # the frontend that made the edit
     v._on_frontend_msg(v, {"v": 3, **content}, buffers or [])
+
+
+def answer_request(v: Viewer, desc: Dict[str, Any], coords: Any) -> Dict[str, Any]:
+    """The frontend's data-reply to the kernel's last data-request, holding ``coords``."""
+    request = [c for c, _ in v.sent if c["type"] == "data-request"][-1]
+    payload = np.ascontiguousarray(coords, np.float64).tobytes()
+    frontend(v, type="data-reply", request_id=request["request_id"], layer=desc,
+             transfer={"id": "reply-" + request["request_id"], "nbytes": len(payload), "chunk_bytes": 1 << 20, "n_chunks": 1})
+    frontend(v, [memoryview(payload)], type="chunk", transfer_id="reply-" + request["request_id"], index=0, offset=0)
+    return request

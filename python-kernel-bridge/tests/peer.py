@@ -305,7 +305,7 @@ class Peer:
             layer.desc.update(props)
         layer.desc["revision"] += 1
         check_descriptor(layer.desc)
-        update = {"v": V, "type": "layer-update", "layer_id": layer_id,
+        update = {"v": V, "type": "layer-update", "layer_id": layer_id, "client_id": "test-peer",
                   "revision": layer.desc["revision"], "data_changed": data_changed}
         if props:
             update["props"] = props

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from inprocess import capturing_viewer, frontend
+from inprocess import answer_request, capturing_viewer, frontend
 from seglab import autosave, load_annotations
 
 
@@ -68,3 +68,51 @@ def test_a_failing_write_is_reported_not_raised(monkeypatch, tmp_path):
     v.add_labels(np.zeros((4, 4), np.int32))
     v._autosave.save_now()
     assert isinstance(v._autosave.error, OSError)
+
+
+def test_points_and_shapes_edited_in_the_viewer_are_fetched_saved_and_restored(monkeypatch, tmp_path):
+    monkeypatch.setattr(autosave, "DELAY_S", 0.05)
+    v = capturing_viewer(monkeypatch, autosave=tmp_path / "ann")
+    frontend(v, type="hello", client_id="tab-1")
+    pts = v.add_points([[1, 1]], name="spots")
+    shp = v.add_shapes([np.array([[0, 0], [4, 4]])], shape_type="rectangle", name="rois")
+    # The user adds two points: the kernel asks that tab (alone) for the layer.
+    frontend(v, type="layer-update", layer_id=pts.id, revision=pts.revision + 1, data_changed=True)
+    desc = dict(pts.descriptor(), n_points=3, revision=pts.revision, size=10)
+    request = answer_request(v, desc, [[1, 1], [5, 6], [7, 8]])
+    assert request["client_id"] == "tab-1" and request["layer_id"] == pts.id
+    # ...and draws an ellipse.
+    frontend(v, type="layer-update", layer_id=shp.id, revision=shp.revision + 1, data_changed=True)
+    sdesc = dict(shp.descriptor(), shape_type=["rectangle", "ellipse"], vertex_counts=[4, 4], revision=shp.revision,
+                 edge_width=1, edge_color="#000000ff", face_color="#ffffffff")
+    answer_request(v, sdesc, [[0, 0], [0, 4], [4, 4], [4, 0], [10, 10], [10, 14], [14, 14], [14, 10]])
+    assert not pts.stale and not shp.stale
+    time.sleep(0.3)
+    saved = {s["name"]: s for s in load_annotations(tmp_path / "ann")}
+    np.testing.assert_array_equal(saved["spots"]["data"], [[1, 1], [5, 6], [7, 8]])
+    assert saved["rois"]["shape_type"] == ["rectangle", "ellipse"] and [len(s) for s in saved["rois"]["data"]] == [4, 4]
+    assert {s["file"] for s in saved.values()} == {"spots.npy", "rois.npz"}
+
+    fresh = capturing_viewer(monkeypatch)
+    spots, rois = fresh.restore_annotations(tmp_path / "ann")
+    assert (spots.kind, rois.kind, rois.shape_type) == ("points", "shapes", ["rectangle", "ellipse"])
+    np.testing.assert_array_equal(spots.source_data, [[1, 1], [5, 6], [7, 8]])
+    np.testing.assert_array_equal(rois.source_data[1], [[10, 10], [10, 14], [14, 14], [14, 10]])
+
+
+def test_without_autosave_or_a_second_tab_points_edits_are_not_fetched(monkeypatch):
+    v = capturing_viewer(monkeypatch)
+    frontend(v, type="hello", client_id="tab-1")
+    pts = v.add_points([[1, 1]], name="spots")
+    frontend(v, type="layer-update", layer_id=pts.id, revision=pts.revision + 1, data_changed=True)
+    assert not [c for c, _ in v.sent if c["type"] == "data-request"] and pts.stale
+
+
+def test_labels_in_a_writable_zarr_store_are_not_copied_into_the_folder(monkeypatch, tmp_path):
+    zarr = pytest.importorskip("zarr")
+    z = zarr.open(str(tmp_path / "seg.zarr"), mode="w", shape=(16, 16), chunks=(8, 8), dtype="uint16")
+    v = capturing_viewer(monkeypatch)
+    v.add_labels(z, name="in store")
+    v.add_labels(np.ones((4, 4), np.uint8), name="in memory")
+    v.save_annotations(tmp_path / "ann")
+    assert [s["name"] for s in load_annotations(tmp_path / "ann")] == ["in memory"]

@@ -99,7 +99,7 @@ print('META', arr2.dtype, arr2.shape, arr2.flags.writeable, layer.source_data is
 
 
 def test_stale_layer_update_is_ignored(peer, nuclei):
-    peer.send({"v": 3, "type": "layer-update", "layer_id": nuclei["id"], "revision": 1,
+    peer.send({"v": 3, "type": "layer-update", "layer_id": nuclei["id"], "client_id": "test-peer", "revision": 1,
                "data_changed": True, "props": {"opacity": 0.1}})
     out = peer.run("print('IGNORED', v.layers['nuclei'].opacity, v.layers['nuclei'].stale)")
     assert printed(out, "IGNORED") == "1.0 False"
@@ -153,7 +153,7 @@ def test_frontend_error_and_timeout(peer, nuclei):
     ({"v": 1, "type": "hello", "client_id": "x"}, "v: expected protocol version 3, got 1: the frontend speaks"),
     ({"v": 3, "type": "bogus"}, "type:"),
     ({"v": 3, "type": "layer-ready", "transfer_id": "t", "nbytes": 1}, "layer_id:"),
-    ({"v": 3, "type": "layer-update", "layer_id": "a", "revision": 0, "data_changed": True}, "revision:"),
+    ({"v": 3, "type": "layer-update", "layer_id": "a", "client_id": "c", "revision": 0, "data_changed": True}, "revision:"),
     ({"v": 3, "type": "dims", "ndim": 2, "current_step": [0], "axis_labels": ["y", "x"]}, "current_step:"),
     ({"v": 3, "type": "screenshot-reply", "request_id": "r", "shape": [2, 2, 3],
       "transfer": {"id": "t", "nbytes": 12, "chunk_bytes": 12, "n_chunks": 1}}, "shape[2]:"),

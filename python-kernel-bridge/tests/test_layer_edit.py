@@ -37,11 +37,23 @@ def test_an_edit_lands_in_the_kernel_copy(viewer):
     assert int((data != 0).sum()) == 18 * 15
 
 
-def test_a_piece_of_an_older_edit_is_ignored(viewer):
+def test_an_edit_made_on_data_the_kernel_replaced_since_is_ignored(viewer):
     lab = viewer.add_labels(np.zeros((10, 10), np.int32))
-    frontend(viewer, type="layer-update", layer_id=lab.id, revision=lab.revision + 2, data_changed=True)
-    edit(viewer, lab, lab.revision - 1, (0, 0), (2, 2), np.ones((2, 2), np.int32))
-    assert lab.source_data.sum() == 0 and lab.stale
+    made_on = lab.revision
+    lab.data = np.full((10, 10), 5, np.int32)  # new data on its way to the frontend
+    frontend(viewer, type="layer-update", layer_id=lab.id, revision=made_on + 1, data_changed=True)
+    edit(viewer, lab, made_on + 1, (0, 0), (2, 2), np.ones((2, 2), np.int32))
+    assert (lab.source_data == 5).all() and not lab.stale
+
+
+def test_two_tabs_editing_at_the_same_revision_both_count(viewer):
+    lab = viewer.add_labels(np.zeros((10, 10), np.int32))
+    r = lab.revision + 1
+    for tab, (box, value) in {"tab-a": ((0, 2), 1), "tab-b": ((5, 7), 2)}.items():
+        frontend(viewer, type="layer-update", layer_id=lab.id, revision=r, data_changed=True, client_id=tab)
+        frontend(viewer, [memoryview(np.full((2, 2), value, np.int32).tobytes())], type="layer-edit",
+                 layer_id=lab.id, revision=r, start=[box[0], box[0]], stop=[box[1], box[1]], last=True, client_id=tab)
+    assert lab.source_data[0:2, 0:2].sum() == 4 and lab.source_data[5:7, 5:7].sum() == 8 and not lab.stale
 
 
 @pytest.mark.parametrize("start, stop, pixels, match", [

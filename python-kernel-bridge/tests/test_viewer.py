@@ -11,7 +11,7 @@ import seglab
 from seglab import Viewer
 from seglab.descriptors import check_descriptor
 
-from inprocess import capturing_viewer
+from inprocess import capturing_viewer, frontend
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def types(v):
 
 
 def from_frontend(v, **content):
-    v._on_frontend_msg(v, {"v": 3, **content}, [])
+    frontend(v, **content)
 
 
 def test_package_metadata():

@@ -52,7 +52,9 @@ def kernel_messages() -> List[Any]:
     sent += [[m, 0] for m in (protocol.data_request("r1", labels.id), protocol.screenshot_request("r2"),
                               protocol.open_panel("Cells"), protocol.open_panel(), protocol.error("boom", "r1"),
                               protocol.chunk_ack("t1", 3), protocol.transfer_cancel("why", transfer_id="t1"),
-                              protocol.transfer_cancel("gave up", request_id="r1"))]
+                              protocol.transfer_cancel("gave up", request_id="r1"),
+                              protocol.data_request("r3", labels.id, client_id="tab-b"))]
+    sent.append([protocol.layer_edit(labels.id, 9, [0, 1], [1, 2], True, origin="tab-a"), 1])
     return sent
 
 

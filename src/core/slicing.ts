@@ -95,3 +95,28 @@ export function copyRegion(array: NDArray, start: readonly number[], stop: reado
   }
   return { dtype: array.dtype, shape: outShape, data: out };
 }
+
+/** Writes `region` (a C-order array) into the box of `array` that starts at `start`: copyRegion's inverse. */
+export function pasteRegion(array: NDArray, start: readonly number[], region: NDArray): void {
+  const { shape } = array;
+  if (region.dtype !== array.dtype) throw new TypeError(`expected ${array.dtype} pixels, got ${region.dtype}`);
+  const size = region.shape;
+  if (start.length !== shape.length || size.length !== shape.length || shape.some((n, a) => !(start[a] >= 0 && size[a] >= 1 && start[a] + size[a] <= n))) {
+    throw new RangeError(`expected a box inside shape (${shape.join(', ')}), got [${start.join(', ')}] + (${size.join(', ')})`);
+  }
+  const strides = stridesOf(shape);
+  const last = shape.length - 1;
+  const run = size[last];
+  const src = region.data as unknown as Float64Array;
+  const dst = array.data as unknown as Float64Array;
+  const index = [...start];
+  for (let o = 0; o < src.length; o += run) {
+    let offset = start[last];
+    for (let a = 0; a < last; a++) offset += index[a] * strides[a];
+    dst.set(src.subarray(o, o + run), offset);
+    for (let a = last - 1; a >= 0; a--) {
+      if (++index[a] < start[a] + size[a]) break;
+      index[a] = start[a];
+    }
+  }
+}

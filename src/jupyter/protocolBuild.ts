@@ -36,7 +36,9 @@ export function layerReadyMessage(layerId: string, transferId: string, nbytes: n
 }
 
 /** Announces a user edit: `revision` is the layer's new revision (one more than before). */
+/** The user edited a layer in frontend `clientId` (which the kernel names when it forwards the edit to other tabs). */
 export function layerUpdateMessage(
+  clientId: string,
   layerId: string,
   revision: number,
   dataChanged: boolean,
@@ -47,6 +49,7 @@ export function layerUpdateMessage(
     v: PROTOCOL_VERSION,
     type: 'layer-update',
     layer_id: requireString(layerId, 'layer_id'),
+    client_id: requireString(clientId, 'client_id'),
     revision: requireInt(revision, 'revision', 1),
     data_changed: requireBool(dataChanged, 'data_changed'),
     ...checked
@@ -91,12 +94,13 @@ export function screenshotReplyMessage(requestId: string, height: number, width:
  * Pixels a user edit changed: the box [start, stop) of a labels layer (its bytes are the one
  * buffer), for `revision`; `last` on the final piece of the edit.
  */
-export function layerEditMessage(layerId: string, revision: number, start: number[], stop: number[], last: boolean): FrontendMessage {
+export function layerEditMessage(clientId: string, layerId: string, revision: number, start: number[], stop: number[], last: boolean): FrontendMessage {
   const box = validateTileRegion({ level: 0, start, stop, step: start.map(() => 1) });
   return {
     v: PROTOCOL_VERSION,
     type: 'layer-edit',
     layer_id: requireString(layerId, 'layer_id'),
+    client_id: requireString(clientId, 'client_id'),
     revision: requireInt(revision, 'revision', 1),
     start: box.start,
     stop: box.stop,

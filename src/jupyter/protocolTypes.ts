@@ -175,17 +175,20 @@ export interface ClickFields {
 export type ScaleBarFields = ScaleBarState;
 
 type V = { v: typeof PROTOCOL_VERSION };
+/** A box of labels pixels an edit touched (frontend -> kernel; and forwarded to the other tabs, with the editing tab as `origin`). */
+export type LayerEditFields = { layer_id: string; revision: number; start: number[]; stop: number[]; last: boolean };
 /** Back-pressure, both ways: the receiver holds the first `received` chunks of a transfer. */
 export type ChunkAck = { type: 'chunk-ack'; transfer_id: string; received: number };
 /** Stop a transfer, both ways: by its id, or (a reply not yet begun) by the request it answers. */
 export type TransferCancel = { type: 'transfer-cancel'; transfer_id?: string; request_id?: string; reason: string };
 export type KernelMessage = V &
   (
-    | { type: 'layer-data'; layer: LayerDescriptor; transfer: TransferHeader }
+    | { type: 'layer-data'; layer: LayerDescriptor; transfer: TransferHeader; origin?: string }
+    | ({ type: 'layer-edit'; origin: string } & LayerEditFields)
     | { type: 'layer-props'; layer_id: string; props: LayerProps }
     | { type: 'chunk'; transfer_id: string; index: number; offset: number }
     | { type: 'layer-remove'; layer_id: string }
-    | { type: 'data-request'; request_id: string; layer_id: string }
+    | { type: 'data-request'; request_id: string; layer_id: string; client_id?: string }
     | ({ type: 'dims' } & DimsState)
     | ({ type: 'scale-bar' } & ScaleBarFields)
     | { type: 'screenshot-request'; request_id: string }
@@ -202,7 +205,7 @@ export type FrontendMessage = V &
   (
     | { type: 'hello'; client_id: string }
     | { type: 'layer-ready'; layer_id: string; transfer_id: string; nbytes: number }
-    | { type: 'layer-update'; layer_id: string; revision: number; data_changed: boolean; props?: Partial<DisplayFields> }
+    | { type: 'layer-update'; layer_id: string; client_id: string; revision: number; data_changed: boolean; props?: Partial<DisplayFields> }
     | { type: 'data-reply'; request_id: string; layer: LayerDescriptor; transfer: TransferHeader }
     | ({ type: 'dims' } & DimsState)
     | ({ type: 'scale-bar' } & ScaleBarFields)
@@ -212,7 +215,7 @@ export type FrontendMessage = V &
     | { type: 'layer-list'; layers: { id: string; kind: LayerKind }[] }
     | ({ type: 'camera' } & CameraFields)
     | ({ type: 'click' } & ClickFields)
-    | { type: 'layer-edit'; layer_id: string; revision: number; start: number[]; stop: number[]; last: boolean }
+    | ({ type: 'layer-edit'; client_id: string } & LayerEditFields)
     | ChunkAck
     | TransferCancel
     | { type: 'error'; message: string; request_id?: string; transfer_id?: string }

@@ -291,6 +291,7 @@ export function validateScaleBar(msg: Obj): ScaleBarFields {
 
 const KERNEL_TYPES = [
   'layer-data',
+  'layer-edit',
   'layer-props',
   'chunk',
   'layer-remove',
@@ -350,14 +351,23 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
       : '';
     throw new ProtocolError(`v: expected protocol version ${PROTOCOL_VERSION}, got ${show(msg.v)}${hint}`);
   }
-  const wanted = msg.type === 'chunk' || msg.type === 'tile-data' ? 1 : 0;
+  const wanted = msg.type === 'chunk' || msg.type === 'tile-data' || msg.type === 'layer-edit' ? 1 : 0;
   if (typeof msg.type === 'string' && KERNEL_TYPES.includes(msg.type) && bufferCount !== wanted) {
     throw new ProtocolError(`expected ${wanted} binary buffer(s) with a "${msg.type}" message, got ${bufferCount}`);
   }
   switch (msg.type) {
     case 'layer-data': {
       const layer = validateLayerDescriptor(msg.layer);
-      return { v: PROTOCOL_VERSION, type: 'layer-data', layer, transfer: requireTransfer(msg.transfer, payloadBytes(layer)) };
+      const origin = msg.origin === undefined ? {} : { origin: requireString(msg.origin, 'origin') };
+      return { v: PROTOCOL_VERSION, type: 'layer-data', layer, transfer: requireTransfer(msg.transfer, payloadBytes(layer)), ...origin };
+    }
+    case 'layer-edit': {
+      requireString(msg.layer_id, 'layer_id');
+      requireString(msg.origin, 'origin');
+      requireInt(msg.revision, 'revision', 1);
+      requireBool(msg.last, 'last');
+      const box = validateTileRegion({ level: 0, start: msg.start, stop: msg.stop, step: Array.isArray(msg.start) ? msg.start.map(() => 1) : [] });
+      return { v: PROTOCOL_VERSION, type: 'layer-edit', layer_id: msg.layer_id as string, origin: msg.origin as string, revision: msg.revision as number, start: box.start, stop: box.stop, last: msg.last as boolean };
     }
     case 'layer-props':
       requireString(msg.layer_id, 'layer_id');
@@ -374,6 +384,7 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
     case 'data-request':
       requireString(msg.request_id, 'request_id');
       requireString(msg.layer_id, 'layer_id');
+      if (msg.client_id !== undefined) requireString(msg.client_id, 'client_id');
       break;
     case 'dims':
       validateDims(msg);

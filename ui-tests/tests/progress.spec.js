@@ -72,3 +72,43 @@ test('cancelling a transfer with the x by its bar stops the kernel sending it; l
   const again = await h.runCode(page, 'layer._chunk_reader = lambda n: fast_reader(layer, n)\nlayer.refresh()\nv.wait_until_ready("slow", timeout=120)\nprint("SAME", np.array_equal(layer.data, big.astype(np.uint32) % 50))');
   expect(again).toContain('SAME True');
 });
+
+test('a kernel that dies mid-transfer: the viewer says which layer did not arrive and keeps what it has', async ({ page }) => {
+  test.setTimeout(300000);
+  await h.openNewNotebook(page, 'dies.ipynb');
+  const index = await h.runCodeIndex(page, 'v = Viewer()\nsmall = v.add_labels(np.arange(64, dtype=np.uint8).reshape(8, 8), name="small")\nv');
+  const viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  await h.runCode(page, 'v.wait_until_ready("small", timeout=60)');
+  // A slow store (150 ms a chunk) keeps the 256 MB transfer going for seconds.
+  await h.runCode(
+    page,
+    [
+      'import time',
+      'layer = v.add_labels(np.zeros((8, 8), np.uint8), name="slow")',
+      'fast_reader = type(layer)._chunk_reader',
+      'layer._chunk_reader = lambda n: (lambda read: (lambda i: (time.sleep(0.15), read(i))[1]))(fast_reader(layer, n))',
+      'layer.data = np.ones((8192, 8192), np.uint32)'
+    ].join('\n')
+  );
+  await expect(viewer.locator('.jp-SegLab-statusProgressCancel')).toBeVisible({ timeout: 30000 });
+  // The kernel process dies (as on an out-of-memory kill); JupyterLab restarts it.
+  await page.evaluate(() => {
+    const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.hasClass('jp-NotebookPanel') && w.context.path === window.__seglabNotebookPath);
+    panel.sessionContext.session.kernel.requestExecute({ code: 'import os\nos._exit(1)' });
+  });
+  await expect(viewer.locator('.jp-SegLab-statusMessage')).toContainText('the kernel went away while sending slow; those layers did not arrive', { timeout: 60000 });
+  await expect(viewer.locator('.jp-SegLab-statusProgress')).toBeHidden();
+  // JupyterLab's own notice about the restart, then: what had arrived is still there and readable.
+  const notice = page.locator('.jp-Dialog', { hasText: 'appears to have died' });
+  await expect(notice).toBeVisible({ timeout: 30000 });
+  await notice.locator('button.jp-mod-accept').click();
+  await expect(notice).toBeHidden();
+  const box = await h.canvasBox(viewer);
+  const layers = await viewer.locator('.jp-SegLab-layerList').innerText();
+  expect(layers).toContain('small');
+  expect(layers).toContain('slow'); // with the data it had before the cut-off transfer
+  const readout = await h.readoutAt(page, viewer, Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2));
+  expect(readout.values, JSON.stringify(readout)).toEqual({ small: '36', slow: '0' }); // pixel (4, 4) of each 8 x 8 layer
+  await expect.poll(() => h.runCode(page, 'print("alive")').then(out => out.trim()), { timeout: 60000 }).toBe('alive');
+});

@@ -79,6 +79,7 @@ class Layer(ABC):
         #: Highest revision known (PROTOCOL.md, "Revisions").
         self.revision = 0
         self._copy_revision = 0
+        self._data_revision = 0  # the revision of the last data the kernel sent
         #: ``time.perf_counter()`` when the latest ``layer-data`` was sent / confirmed.
         self.sent_at: Optional[float] = None
         self.ready_at: Optional[float] = None
@@ -214,19 +215,20 @@ class Layer(ABC):
     def _new_revision(self) -> int:
         """Called when the kernel sends ``layer-data``: its copy is the newest."""
         self.revision += 1
-        self._copy_revision = self.revision
+        self._copy_revision = self._data_revision = self.revision
         return self.revision
 
     def _remote_update(self, revision: int, data_changed: bool, props: Optional[Mapping[str, Any]]) -> bool:
-        """Apply a ``layer-update``; False when it is stale and was ignored."""
-        if revision <= self.revision:
+        """Apply a ``layer-update``; False when it is stale (made on data the kernel has
+        replaced since) and was ignored. Two tabs may announce the same revision: both count."""
+        if revision <= self._data_revision:
             return False
         was_fresh = not self.stale
         changed = self._apply_remote_display(props, emit=False) if props else {}
         if not data_changed and was_fresh:
             self._copy_revision = revision  # only display fields changed
         # After the fields: code polling the revision from another thread sees the whole update.
-        self.revision = revision
+        self.revision = max(self.revision, revision)
         for key, value in changed.items():
             getattr(self.events, key)(value)
         if data_changed:

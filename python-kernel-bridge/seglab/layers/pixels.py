@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..arrays import ArrayInfo, as_labels, as_transferable
+from ..descriptors import ProtocolError
 from ..lazy import as_lazy, is_lazy
 from ..multiscale import as_multiscale, looks_multiscale
+from ..store_labels import StoreLabels, as_store_labels
 from .base import Extent, Layer, display_property
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -174,19 +176,93 @@ class ImageLayer(_PixelLayer):
 
 
 class LabelsLayer(_PixelLayer):
-    """Integer labels (0 is background), e.g. a segmentation painted in the viewer."""
+    """Integer labels (0 is background), e.g. a segmentation painted in the viewer.
+
+    As in napari, the array given is the layer's data and edits made in the viewer are
+    written into it. A zarr array (or ``da.from_zarr(z)`` unchanged) stays the backing store:
+    the kernel holds no numpy copy, the payload is read from the store chunk by chunk as it
+    is sent, each edit is written with ``z[box] = pixels`` (zarr rewrites only the chunks
+    the box touches), and ``data`` / ``source_data`` return the object given, with what the
+    frontend holds written into the store first (only the chunks that differ). A read-only
+    zarr array (``mode="r"``) is shown as is and warned about when added
+    (:class:`~seglab.store_labels.EditsNotStoredWarning`); its first edit moves the layer to
+    an in-memory numpy copy, which ``data`` then returns (the store is never written).
+    """
 
     kind = "labels"
 
     selected_label = display_property("selected_label", "The label the paint tool writes.")
     mode = display_property("mode", "Active tool: 'pan_zoom', 'pick', 'paint', 'fill' or 'erase'.")
 
+    def __init__(self, viewer: "Viewer", name: str, array: Any, info: ArrayInfo,
+                 options: Mapping[str, Any], store: Optional[StoreLabels] = None) -> None:
+        #: The zarr array behind ``array`` (the object given) while it backs the layer.
+        self._store = store
+        super().__init__(viewer, name, array, info, options)
+
+    # -- a zarr store instead of a numpy copy ------------------------------------------
+
+    def _payload(self) -> np.ndarray:
+        # Whole, read from the store: only for a caller that needs all of it at once
+        # (transfers read chunk by chunk through _chunk_reader).
+        return self._store.read_all() if self._store is not None else self._array
+
+    def _payload_parts(self) -> List[Any]:
+        # The store itself stands for its bytes: it knows its nbytes without reading them.
+        return [self._store] if self._store is not None else [self._array]
+
+    def _chunk_reader(self, chunk_bytes: int) -> Callable[[int], Any]:
+        if self._store is None:
+            return super()._chunk_reader(chunk_bytes)
+        return self._store.chunk_reader(chunk_bytes)
+
+    def _decode(self, layer: Mapping[str, Any], payload: bytearray) -> Any:
+        store = self._store
+        if store is None:
+            return super()._decode(layer, payload)
+        if tuple(layer["shape"]) != store.shape or layer["dtype"] != self._info.dtype:
+            raise ProtocolError(f"layer.shape, layer.dtype: expected {store.shape} {self._info.dtype} (the zarr "
+                                f"store of layer {self._name!r}), got {tuple(layer['shape'])} {layer['dtype']}")
+        pixels = np.frombuffer(payload, dtype=store.wire).reshape(store.shape)
+        try:
+            if not store.read_only:
+                store.sync(pixels)
+            elif store.sync(pixels, write=False):  # edits the read-only store cannot take
+                self._to_copy(pixels)
+        except Exception as exc:  # a failing store: the caller of .data gets the reason
+            raise ProtocolError(f"could not write the viewer's labels into the zarr store of layer "
+                                f"{self._name!r}: {exc!r}") from None
+        return self._value()
+
+    def _to_copy(self, array: Optional[np.ndarray] = None) -> None:
+        """A read-only store meets an edit: from now on the layer holds a numpy copy."""
+        self._array = self._store.read_all() if array is None else array
+        self._store = None
+        self._viewer.log.warning("seglab: labels layer %r: its zarr array is read-only, so edits now go to "
+                                 "an in-memory numpy copy (layer.data); the store is not written", self._name)
+
     def _replace(self, value: Any) -> None:
-        self._adopt(*as_labels(value, max_bytes=self._viewer.max_bytes))
+        found = as_store_labels(value, max_bytes=self._viewer.max_bytes)
+        if found is None:
+            self._store = None
+            self._adopt(*as_labels(value, max_bytes=self._viewer.max_bytes))
+            return
+        given, self._store, info = found
+        self._adopt(given, info)
 
     def _write_box(self, start: Sequence[int], pixels: np.ndarray) -> None:
-        """Write a box of pixels edited in the viewer, at ``start``, into the kernel's copy
-        (in place, as napari edits the array it was given; a read-only array is copied first)."""
+        """Write a box of pixels edited in the viewer, at ``start``, into the layer's data
+        (in place, as napari edits the array it was given; a zarr store through
+        ``z[box] = pixels``; a read-only array or store is copied first)."""
+        if self._store is not None and not self._store.read_only:
+            self._store.write(start, pixels)
+            return
+        if self._store is not None:
+            self._to_copy()
         if not self._array.flags.writeable:
             self._array = self._array.copy()
         self._array[tuple(slice(a, a + n) for a, n in zip(start, pixels.shape))] = pixels
+
+    def __repr__(self) -> str:
+        where = " in a zarr store" if self._store is not None else ""
+        return f"<{type(self).__name__} {self._name!r} {self.dtype.name} {self.shape}{where}>"

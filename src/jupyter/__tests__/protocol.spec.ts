@@ -297,16 +297,16 @@ describe('frontend -> kernel builders', () => {
   it('build checked messages', () => {
     expect(P.helloMessage('c1')).toEqual({ v: 3, type: 'hello', client_id: 'c1' });
     expect(P.layerReadyMessage('L1', 'T1', 0)).toEqual({ v: 3, type: 'layer-ready', layer_id: 'L1', transfer_id: 'T1', nbytes: 0 });
-    expect(P.layerUpdateMessage('L1', 3, false, { opacity: 0.5 })).toEqual({ v: 3, type: 'layer-update', layer_id: 'L1', revision: 3, data_changed: false, props: { opacity: 0.5 } });
-    expect(P.layerUpdateMessage('L1', 3, true)).not.toHaveProperty('props');
+    expect(P.layerUpdateMessage('tab-1', 'L1', 3, false, { opacity: 0.5 })).toEqual({ v: 3, type: 'layer-update', layer_id: 'L1', client_id: 'tab-1', revision: 3, data_changed: false, props: { opacity: 0.5 } });
+    expect(P.layerUpdateMessage('tab-1', 'L1', 3, true)).not.toHaveProperty('props');
     expect(P.screenshotReplyMessage('R', 2, 3, transfer(24))).toMatchObject({ shape: [2, 3, 4], transfer: transfer(24) });
     expect(P.errorMessage('x'.repeat(20000), { request_id: 'R' })).toMatchObject({ request_id: 'R' });
     expect((P.errorMessage('') as { message: string }).message).toBe('error');
   });
 
   it('refuse what the kernel would refuse', () => {
-    expect(() => P.layerUpdateMessage('L1', 0, true)).toThrow(/^revision/);
-    expect(() => P.layerUpdateMessage('L1', 2, true, { size: 2 } as never)).toThrow(/^props\.size/);
+    expect(() => P.layerUpdateMessage('tab-1', 'L1', 0, true)).toThrow(/^revision/);
+    expect(() => P.layerUpdateMessage('tab-1', 'L1', 2, true, { size: 2 } as never)).toThrow(/^props\.size/);
     expect(() => P.dataReplyMessage('R', image as unknown as P.LayerDescriptor, transfer(41))).toThrow(/^transfer.nbytes: expected 40/);
     expect(() => P.dataReplyMessage('R', { ...image, kind: 'volume' } as never, transfer(40))).toThrow(/^layer\.kind/);
     expect(() => P.screenshotReplyMessage('R', 0, 3, transfer(1))).toThrow(/^shape\[0\]/);
@@ -361,7 +361,7 @@ withPython('the kernel package agrees (seglab in .venv)', () => {
 
   it('on every message a real kernel Viewer sends', () => {
     const types = new Set(kernel.messages.map(([content]) => content.type));
-    expect([...types].sort()).toEqual(['chunk', 'chunk-ack', 'data-request', 'dims', 'error', 'layer-data', 'layer-props', 'layer-remove', 'open-panel', 'screenshot-request', 'transfer-cancel']);
+    expect([...types].sort()).toEqual(['chunk', 'chunk-ack', 'data-request', 'dims', 'error', 'layer-data', 'layer-edit', 'layer-props', 'layer-remove', 'open-panel', 'screenshot-request', 'transfer-cancel']);
     const kinds = new Set(kernel.messages.filter(([c]) => c.type === 'layer-data').map(([c]) => (c.layer as P.LayerDescriptor).kind));
     expect([...kinds].sort()).toEqual(['image', 'labels', 'points', 'shapes']);
     for (const [content, buffers] of kernel.messages) {
@@ -375,8 +375,8 @@ withPython('the kernel package agrees (seglab in .venv)', () => {
       [P.helloMessage('client-1'), 0],
       [P.layerReadyMessage('L1', 'T1', 40), 0],
       [P.layerReadyMessage('L3', 'T0', 0), 0],
-      [P.layerUpdateMessage('L1', 2, true), 0],
-      [P.layerUpdateMessage('L1', 3, false, { opacity: 0.5, contrast_limits: [1, 2], scale: [2, 1], mode: 'fill', name: 'n' }), 0],
+      [P.layerUpdateMessage('tab-1', 'L1', 2, true), 0],
+      [P.layerUpdateMessage('tab-1', 'L1', 3, false, { opacity: 0.5, contrast_limits: [1, 2], scale: [2, 1], mode: 'fill', name: 'n' }), 0],
       [P.dimsMessage({ ndim: 3, current_step: [1, 2, 3], axis_labels: ['z', 'y', 'x'] }), 0],
       [P.screenshotReplyMessage('R2', 600, 800, t(600 * 800 * 4)), 0],
       [P.chunkMessage('reply-7', 0, 0), 1],

@@ -1,5 +1,5 @@
 import { ChunkAssembler, makeTransferHeader } from '../../core/transfer';
-import { NDArray } from '../../core/ndarray';
+import { NDArray, ndarrayFromBuffer } from '../../core/ndarray';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import { Layer, LayerChange } from '../../viewer/model/layerBase';
 import { ViewerModel } from '../../viewer/model/viewerModel';
@@ -72,7 +72,8 @@ export class KernelBridge {
   /** Per-item state that changes with 'display' signals (points' face colour), as last announced. */
   private readonly shownStyle = new Map<string, string>();
   /** The pixels of the user's labels edits, sent after each edit's layer-update. */
-  private readonly edits = new LabelsEdits(
+  private readonly edits: LabelsEdits = new LabelsEdits(
+    this.clientId,
     (message, buffers) => this.post(message, buffers),
     layer => !this.applying && this.revisions.has(layer.id)
   );
@@ -114,8 +115,10 @@ export class KernelBridge {
    * will never finish: they are dropped and said so; what the viewer shows stays usable.
    */
   kernelGone(): void {
+    if (this.gone) return; // the comm closing and the model going not-live both say so
     this.gone = true;
     const unfinished = [...this.pending.values()].map(p => p.layer.name);
+    for (const [id, p] of this.pending) this.events.progress?.(p.layer.name, 1, id); // bars go away
     this.pending.clear();
     this.replies.clear();
     for (const source of this.tileSources.values()) source.dispose();
@@ -176,7 +179,12 @@ export class KernelBridge {
   private dispatch(message: KernelMessage, buffers: ReadonlyArray<ArrayBuffer | ArrayBufferView>): void {
     switch (message.type) {
       case 'layer-data':
+        // Our own edit forwarded to the other tabs: we hold it already (its chunks are dropped).
+        if (message.origin === this.clientId) break;
         this.startTransfer(message.layer, new ChunkAssembler(message.transfer));
+        break;
+      case 'layer-edit':
+        if (message.origin !== this.clientId) this.applyOtherTabsEdit(message, asBytes(buffers[0]));
         break;
       case 'chunk':
         this.addChunk(message.transfer_id, message.index, message.offset, asBytes(buffers[0]));
@@ -211,7 +219,8 @@ export class KernelBridge {
         this.tileSources.get(message.layer_id)?.receive(message, asBytes(buffers[0]));
         break;
       case 'data-request':
-        this.replyWithData(message.request_id, message.layer_id);
+        // A request naming another frontend (the kernel follows that tab's edit) is not ours.
+        if (message.client_id === undefined || message.client_id === this.clientId) this.replyWithData(message.request_id, message.layer_id);
         break;
       case 'dims':
         this.applyDims(message);
@@ -283,6 +292,19 @@ export class KernelBridge {
     this.remember(layer);
     if (this.pendingDims) this.applyDims(this.pendingDims);
     this.post(layerReadyMessage(pending.layer.id, transferId, pending.assembler.header.nbytes));
+  }
+
+  /**
+   * Pixels another tab of this viewer painted, forwarded by the kernel: written into our copy
+   * (not an edit of ours: not announced back), and our revision counts on from theirs.
+   */
+  private applyOtherTabsEdit(edit: { layer_id: string; revision: number; start: number[]; stop: number[] }, bytes: Uint8Array): void {
+    const layer = this.viewer.getLayer(edit.layer_id);
+    if (!(layer instanceof LabelsLayer)) throw new Error(`no labels layer with id ${edit.layer_id} in this frontend`);
+    const shape = edit.stop.map((b, a) => b - edit.start[a]);
+    // ndarrayFromBuffer checks the size against the box (and copies a misaligned buffer).
+    layer.writeRegion(edit.start, ndarrayFromBuffer(bytes.buffer as ArrayBuffer, layer.data.dtype, shape, bytes.byteOffset, bytes.byteLength));
+    this.revisions.set(layer.id, Math.max(this.revisions.get(layer.id) ?? 0, edit.revision));
   }
 
   /** A lazy image's tiles come from the kernel; the layer's previous source (if any) is done. */
@@ -364,7 +386,7 @@ export class KernelBridge {
     if (dataChanged) this.editedSinceKernelData.add(layer.id);
     this.remember(layer);
     try {
-      this.post(layerUpdateMessage(layer.id, revision, dataChanged, hasProps ? (props as Partial<DisplayFields>) : undefined));
+      this.post(layerUpdateMessage(this.clientId, layer.id, revision, dataChanged, hasProps ? (props as Partial<DisplayFields>) : undefined));
       if (layer instanceof LabelsLayer) this.edits.send(layer, revision);
     } catch (err) {
       this.events.problem?.(String((err as Error).message ?? err));

@@ -16,6 +16,8 @@ export class LabelsEdits {
   private readonly watched = new WeakSet<LabelsLayer>();
 
   constructor(
+    /** This frontend, named in its edits. */
+    private readonly clientId: string,
     private readonly post: (message: FrontendMessage, buffers: ArrayBufferView[]) => void,
     /** Whether a change comes from the user (not from data the kernel just sent). */
     private readonly isUserEdit: (layer: LabelsLayer) => boolean
@@ -43,7 +45,7 @@ export class LabelsEdits {
       const pieceStart = [r, ...start.slice(1)];
       const pieceStop = [Math.min(stop[0], r + rowsPerPiece), ...stop.slice(1)];
       const pixels = copyRegion(layer.data, pieceStart, pieceStop);
-      this.post(layerEditMessage(layer.id, revision, pieceStart, pieceStop, pieceStop[0] === stop[0]), [bytesOf(pixels)]);
+      this.post(layerEditMessage(this.clientId, layer.id, revision, pieceStart, pieceStop, pieceStop[0] === stop[0]), [bytesOf(pixels)]);
     }
   }
 

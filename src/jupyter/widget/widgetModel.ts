@@ -86,6 +86,11 @@ export class SegLabViewerModel extends DOMWidgetModel {
     registerUnsavedCheck(this.viewer, () => this.bridge.unsavedLayerNames());
     this.on('msg:custom', (content: unknown, buffers: DataView[]) => this.bridge.handle(content, buffers));
     this.on('comm:close', () => this.bridge.kernelGone());
+    // A kernel that dies or restarts closes no comm: the widget manager marks its models
+    // not live instead (on the kernel's "restarting" status).
+    this.on('comm_live_update', () => {
+      if (!this.comm_live) this.bridge.kernelGone();
+    });
     if (this.get('protocol_version') !== PROTOCOL_VERSION) {
       this._status.emit({
         text: `the kernel speaks SegLab protocol ${this.get('protocol_version')}, this frontend ${PROTOCOL_VERSION}: upgrade the older side`,

@@ -15,6 +15,7 @@ import { floodFill, stridesOf } from '../../core/labels/floodFill';
 import { DEFAULT_LABEL_COLOR_SEED, labelColor } from '../../core/labels/labelColors';
 import { polygonPixels } from '../../core/labels/polygon';
 import { copyNDArray, NDArray } from '../../core/ndarray';
+import { pasteRegion } from '../../core/slicing';
 import { UndoableAction } from './history';
 import { Layer, LayerCloneOptions, LayerOptions } from './layerBase';
 import {
@@ -397,6 +398,15 @@ export class LabelsLayer extends Layer {
       selectedLabel: this._selectedLabel,
       ...this._tool
     });
+  }
+
+  /**
+   * Writes a box of pixels made elsewhere (another tab's edit, forwarded by the kernel) at
+   * `start`. Not an edit of this view: no undo step. A stroke in progress keeps painting over it.
+   */
+  writeRegion(start: readonly number[], region: NDArray): void {
+    pasteRegion(this._data, start, region);
+    this.emitData(start.map((s, a) => [s, s + region.shape[a]]));
   }
 
   // ---- internals --------------------------------------------------------------------------

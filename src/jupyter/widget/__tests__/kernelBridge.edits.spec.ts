@@ -14,7 +14,7 @@ afterEach(checkSentMessages);
 const withoutEdits = (sent: { content: Record<string, unknown> }[]) => sent.filter(m => m.content.type !== 'layer-edit').map(m => m.content);
 
 const update = (layer_id: string, revision: number, data_changed: boolean, props?: Record<string, unknown>) => ({
-  v: 3, type: 'layer-update', layer_id, revision, data_changed, ...(props ? { props } : {})
+  v: 3, type: 'layer-update', layer_id, client_id: 'client-test', revision, data_changed, ...(props ? { props } : {})
 });
 
 function withLabels(revision = 4) {

@@ -62,13 +62,16 @@ describe('KernelBridge: layer list', () => {
 describe('KernelBridge: the kernel going away', () => {
   it('drops a transfer cut off half way, says which layer did not arrive, and keeps the rest usable', () => {
     const problems: string[] = [];
-    const { viewer, bridge } = setup({ problem: text => problems.push(text) });
+    const bars: [string, number][] = [];
+    const { viewer, bridge } = setup({ problem: text => problems.push(text), progress: (name, f) => bars.push([name, f]) });
     sendLayer(bridge, imageLayer({ id: 'A', name: 'a' }), pattern(4000), 'TA');
     // Half of a second layer's chunks, then the kernel dies.
     const t = transfer(labelsLayer({ id: 'B', name: 'half', shape: [40, 50] }), new Int32Array(2000), 'TB', 1024);
     [{ content: t.start, buffers: [] as DataView[] }, ...t.chunks.slice(0, 3)].forEach(c => bridge.handle(c.content, c.buffers));
     bridge.kernelGone();
+    bridge.kernelGone(); // the comm closing and the model going not-live both say so: one notice
     expect(problems).toEqual(['the kernel went away while sending half; those layers did not arrive (run the cell again once the kernel is back)']);
+    expect(bars[bars.length - 1]).toEqual(['half', 1]); // its progress bar goes away
     expect(viewer.layers.map(l => l.id)).toEqual(['A']);
     // Late chunks of the dead transfer are refused, not half applied.
     bridge.handle(t.chunks[3].content, t.chunks[3].buffers);

@@ -197,7 +197,7 @@ describe('KernelBridge: invalid messages, errors, events', () => {
   });
 
   it('the message check used by these specs refuses what protocol.ts refuses', () => {
-    expect(() => validateFrontendMessage({ v: 3, type: 'layer-update', layer_id: 'L', revision: 0, data_changed: true }, 0)).toThrow(/^revision/);
+    expect(() => validateFrontendMessage({ v: 3, type: 'layer-update', layer_id: 'L', client_id: 'c', revision: 0, data_changed: true }, 0)).toThrow(/^revision/);
     expect(() => validateFrontendMessage({ v: 3, type: 'dims', ndim: 2, current_step: [0], axis_labels: ['y', 'x'] }, 0)).toThrow(/^current_step/);
     expect(() => validateFrontendMessage({ v: 3, type: 'layer-ready', layer_id: 'L', transfer_id: 'T', nbytes: 1, extra: 1 }, 0)).toThrow(/not what the builder makes/);
     expect(() => validateFrontendMessage({ v: 3, type: 'data-reply', request_id: 'R', layer: { ...L1, revision: 0 }, transfer: { id: 'T', nbytes: 4000, chunk_bytes: 4096, n_chunks: 1 } }, 0)).not.toThrow();
