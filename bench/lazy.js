@@ -2,9 +2,10 @@
 // Chromium, a real kernel): time to open it, and time from a pan to the new tiles drawn (the
 // browser asks the kernel for each region, the kernel reads zarr, the tile is uploaded), with
 // the kernel reading the same number of regions straight from zarr in the same run as the peer;
-// plus the kernel's and the tab's memory while browsing.
+// plus the kernel's and the tab's memory while browsing; and a lazy 100 x 2048² stack: time to
+// open it and from a slice change to its tiles drawn, against the kernel reading those regions.
 //
-//   node bench/lazy.js [--pans 24] [--out bench/results/lazy.json]
+//   node bench/lazy.js [--pans 24] [--slices 20] [--out bench/results/lazy.json]
 const path = require('path');
 const fs = require('fs');
 const { median, environment } = require('./transfer');
@@ -14,6 +15,7 @@ const { runCode, cellOutput, runCodeIndex, readoutAt, canvasBox } = require(path
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const pans = Number(arg('--pans', '24'));
+const slices = Number(arg('--slices', '20'));
 const out = path.resolve(arg('--out', path.join(repo, 'bench', 'results', 'lazy.json')));
 const p95 = v => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * 0.95))];
 const json = text => JSON.parse(text.trim().split('\n').pop());
@@ -44,6 +46,80 @@ function timedPan(host, steps) {
     while (node.seglabPending) await new Promise(r => requestAnimationFrame(() => r()));
     return { ms: performance.now() - t0, waited };
   }, steps);
+}
+
+const STACK_SETUP = `
+stack_path = os.path.join(tempfile.mkdtemp(), "stack.zarr")
+zs = zarr.create_array(store=stack_path, shape=(100, 2048, 2048), chunks=(1, 512, 512), dtype="uint16", fill_value=0)
+plane = np.tile(nuclei, (-(-2048 // nuclei.shape[0]), -(-2048 // nuclei.shape[1])))[:2048, :2048]
+for i in range(100):  # every slice different: the nuclei shifted by 7 px a slice
+    zs[i] = np.roll(plane, 7 * i, axis=1)
+`;
+
+/** Moves the first dims slider to \`step\` (as a drag does); ms until no tile is pending. */
+function timedSlice(viewer, step) {
+  return viewer.evaluate(async (node, s) => {
+    const range = node.querySelector('.jp-SegLab-dimsSlider');
+    const host = node.querySelector('.jp-SegLab-canvasHost');
+    const t0 = performance.now();
+    range.value = String(s);
+    range.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise(r => requestAnimationFrame(() => r()));
+    while (host.seglabPending) await new Promise(r => requestAnimationFrame(() => r()));
+    return performance.now() - t0;
+  }, step);
+}
+
+/**
+ * A lazy 100 × 2048² uint16 zarr stack: time to open it, and from a slice change to that
+ * slice's tiles drawn (the whole slice in view, as when scrolling through a stack), against
+ * the kernel reading the regions the viewer asked for straight from the same zarr.
+ */
+async function stackResults(page, slices) {
+  await runCode(page, STACK_SETUP);
+  const index = await runCodeIndex(page, 't0 = time.perf_counter()\nvs = Viewer()\nstack = vs.add_image(zarr.open_array(stack_path, mode="r"), name="stack", contrast_limits=(0, 1000))\nvs');
+  const openS = json(await runCode(page, 'vs.wait_until_ready("stack", timeout=120)\nprint(json.dumps(time.perf_counter() - t0))'));
+  const viewer = cellOutput(page, index).locator('.jp-SegLab-viewer');
+  await viewer.locator('.jp-SegLab-canvasHost').scrollIntoViewIfNeeded();
+  await timedSlice(viewer, 0); // the first view's tiles
+  const before = json(await runCode(page, 'print(json.dumps(vs.tile_cache.misses))'));
+  const times = [];
+  for (let i = 1; i <= slices; i++) times.push(await timedSlice(viewer, (i * 37) % 100)); // never a cached slice twice in a row
+  const after = json(await runCode(page, 'print(json.dumps(vs.tile_cache.misses))'));
+  const regions = (after - before) / slices;
+  // The peer: the kernel reading the regions the viewer asked for on its last slice change
+  // (from the tile cache's keys) straight from a fresh handle on the same zarr.
+  const last = (slices * 37) % 100;
+  const peer = json(
+    await runCode(
+      page,
+      `from seglab.lazy import region_of
+keys = [k for k in list(vs._tile_cache._entries) if k[0] == stack.id and k[3][0] == ${last}]
+fresh = zarr.open_array(stack_path, mode="r")
+ts = []
+for i in range(5):
+    t = time.perf_counter()
+    for k in keys:
+        np.asarray(fresh[region_of(fresh.shape, k[3], k[4], k[5], False)])
+    ts.append(time.perf_counter() - t)
+print(json.dumps([sorted(ts)[len(ts) // 2] * 1000, len(keys)]))`
+    )
+  );
+  const value = median(times);
+  return [
+    { name: 'lazy_open_100x2048x2048_uint16_zarr', value: Number((openS * 1000).toFixed(1)), unit: 'ms', note: 'add_image of the 800 MB stack until the frontend confirmed the layer (no pixels travel)', peer: null, peer_value: null, ratio: null },
+    {
+      name: 'lazy_slice_change_to_tiles_drawn_100x2048x2048_uint16_zarr',
+      value: Number(value.toFixed(1)),
+      unit: 'ms',
+      p95: Number(p95(times).toFixed(1)),
+      slice_changes: times.length,
+      regions_per_change: Number(regions.toFixed(2)),
+      peer: `the kernel reading the ${peer[1]} region(s) of a slice change straight from the same zarr (median)`,
+      peer_value: Number(peer[0].toFixed(1)),
+      ratio: Number((value / peer[0]).toFixed(2))
+    }
+  ];
 }
 
 async function main() {
@@ -131,6 +207,7 @@ print(json.dumps([sorted(ts)[len(ts) // 2] * 1000, k]))`
         image_bytes: (20000 * 20000 * 2) / 2 ** 20
       }
     ];
+    results.push(...(await stackResults(page, slices)));
     for (const r of results) console.log(JSON.stringify(r));
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify({ benchmark: 'lazy', environment: environment(browser), results }, null, 2) + '\n');

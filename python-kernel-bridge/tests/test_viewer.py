@@ -379,3 +379,23 @@ def test_refused_data_leaves_the_layer_unchanged(viewer):
     with pytest.raises(TypeError, match="got list"):
         img.data = [[1, 2]]
     assert img.shape == (4, 4) and img.revision == 1
+
+
+def test_pandas_objects_are_taken_like_napari_or_refused_clearly(viewer):
+    """napari calls np.asarray on what it is given: a numeric DataFrame is an array; text
+    columns, a Series (1-D) or a file name are refused with what was expected."""
+    pd = pytest.importorskip("pandas")
+    img = viewer.add_image(pd.DataFrame({"a": [1, 2], "b": [3, 4]}), name="table")
+    np.testing.assert_array_equal(img.source_data, [[1, 3], [2, 4]])
+    pts = viewer.add_points(pd.DataFrame({"y": [1.0, 2.0], "x": [3.0, 4.0]}))
+    np.testing.assert_array_equal(pts.source_data, [[1, 3], [2, 4]])
+    for data, error, message in [
+        (pd.DataFrame({"a": ["x", "y"], "b": [3, 4]}), TypeError, r"expected an array with dtype in bool, .*got dtype object"),
+        (pd.Series([1, 2, 3]), ValueError, r"expected an image with 2 to 5 dimensions, got 1-D array of shape \(3,\)"),
+        ("image.tif", TypeError, "expected a numpy array or array-like with __array__, got str"),
+    ]:
+        with pytest.raises(error, match=message):
+            viewer.add_image(data)
+    with pytest.raises(TypeError, match="points: expected numeric coordinates, got dtype object"):
+        viewer.add_points(pd.DataFrame({"a": ["x", "y"], "b": [3, 4]}))
+    assert [layer.name for layer in viewer.layers] == ["table", "Points"]

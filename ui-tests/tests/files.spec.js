@@ -13,32 +13,10 @@ function referenceValue(file, row, col) {
   return JSON.parse(h.pythonReference(code));
 }
 
-async function openFromFileBrowser(page, name) {
-  await page.evaluate(() => window.jupyterapp.commands.execute('filebrowser:refresh'));
-  // Double-click only once the listing shows every file on the server: a listing that re-sorts
-  // between the two clicks would open the neighbour instead.
-  const onServer = (await (await page.request.get('/api/contents/')).json()).content.length;
-  await expect(page.locator('.jp-DirListing-item')).toHaveCount(onServer);
-  const item = page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) });
-  await item.dblclick();
-  const doc = page.locator('.jp-SegLab-document:not(.lm-mod-hidden)');
-  await expect(doc).toBeVisible();
-  await expect(page.locator('.lm-TabBar-tab.lm-mod-current', { hasText: name })).toBeVisible();
-  return doc;
-}
-
+/** What the status line reads at the centre of a document's canvas for `layer`. */
 async function readCentre(page, doc, layer) {
   const box = await h.canvasBox(doc);
-  const x = Math.round(box.x + box.width / 2);
-  const y = Math.round(box.y + box.height / 2);
-  let readout;
-  await expect
-    .poll(async () => {
-      readout = await h.readoutAt(page, doc, x, y);
-      return readout.values[layer];
-    })
-    .toBeDefined();
-  return readout;
+  return h.readoutOnceShown(page, doc, Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2), layer);
 }
 
 test.beforeEach(async ({ page }) => {
@@ -59,16 +37,16 @@ test('TIFF, RGB TIFF and PNG open from the file browser with exact pixel values'
   png.data = Buffer.from(pixels);
   await h.uploadFile(page, 'blobs.png', PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
 
-  const nuclei = await openFromFileBrowser(page, 'nuclei.tif');
+  const nuclei = await h.openFromFileBrowser(page, 'nuclei.tif');
   const n = await readCentre(page, nuclei, 'nuclei');
   expect(Number(n.values.nuclei)).toBe(referenceValue(path.join(data, 'nuclei2d', 'image.tif'), n.row, n.col));
 
-  const hela = await openFromFileBrowser(page, 'hela.tif');
+  const hela = await h.openFromFileBrowser(page, 'hela.tif');
   const c = await readCentre(page, hela, 'hela');
   const rgb = c.values.hela.replace(/[()]/g, '').split(', ').map(Number);
   expect(rgb).toEqual(referenceValue(path.join(data, 'misc', 'hela_cells_rgb.tif'), c.row, c.col));
 
-  const blobsDoc = await openFromFileBrowser(page, 'blobs.png');
+  const blobsDoc = await h.openFromFileBrowser(page, 'blobs.png');
   const b = await readCentre(page, blobsDoc, 'blobs');
   expect(Number(b.values.blobs)).toBe(pixels[b.row * cols + b.col]);
 });
@@ -81,16 +59,16 @@ test('a JPEG opens as RGB; a corrupt TIFF shows an error and JupyterLab keeps wo
   await h.uploadFile(page, 'corrupt.tif', corrupt);
   await h.uploadFile(page, 'after.tif', real);
 
-  const jpg = await openFromFileBrowser(page, 'histology.jpg');
+  const jpg = await h.openFromFileBrowser(page, 'histology.jpg');
   const j = await readCentre(page, jpg, 'histology');
   expect(j.values.histology).toMatch(/^\(\d+, \d+, \d+\)$/);
 
-  await openFromFileBrowser(page, 'corrupt.tif');
+  await h.openFromFileBrowser(page, 'corrupt.tif');
   const error = page.locator('.jp-SegLab-document:not(.lm-mod-hidden) .jp-SegLab-overlayError');
   await expect(error).toBeVisible();
   await expect(error).toContainText('Could not open corrupt.tif');
 
-  const after = await openFromFileBrowser(page, 'after.tif');
+  const after = await h.openFromFileBrowser(page, 'after.tif');
   await readCentre(page, after, 'after');
 });
 

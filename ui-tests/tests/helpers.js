@@ -260,3 +260,33 @@ module.exports.freePort = freePort;
 module.exports.paintAcrossCentre = paintAcrossCentre;
 module.exports.startServer = startServer;
 module.exports.openNewNotebook = openNewNotebook;
+
+/** Opens `name` from the file browser (double-click) and returns the SegLab document shown. */
+async function openFromFileBrowser(page, name) {
+  await page.evaluate(() => window.jupyterapp.commands.execute('filebrowser:refresh'));
+  // Double-click only once the listing shows every file on the server: a listing that re-sorts
+  // between the two clicks would open the neighbour instead.
+  const onServer = (await (await page.request.get('/api/contents/')).json()).content.length;
+  await expect(page.locator('.jp-DirListing-item')).toHaveCount(onServer);
+  const item = page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) });
+  await item.dblclick();
+  const doc = page.locator('.jp-SegLab-document:not(.lm-mod-hidden)');
+  await expect(doc).toBeVisible();
+  await expect(page.locator('.lm-TabBar-tab.lm-mod-current', { hasText: name })).toBeVisible();
+  return doc;
+}
+
+/** The status line's readout at page pixel (x, y), once it shows a value for `layer` (decoding may still run). */
+async function readoutOnceShown(page, viewer, x, y, layer) {
+  let readout;
+  await expect
+    .poll(async () => {
+      readout = await readoutAt(page, viewer, x, y);
+      return readout.values[layer];
+    })
+    .toBeDefined();
+  return readout;
+}
+
+module.exports.openFromFileBrowser = openFromFileBrowser;
+module.exports.readoutOnceShown = readoutOnceShown;

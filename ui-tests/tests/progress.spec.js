@@ -4,6 +4,19 @@
 const { test, expect } = require('@playwright/test');
 const h = require('./helpers');
 
+/**
+ * Kernel code: a labels layer "slow" (8 x 8 at first) whose next data, `data` (256 MB), comes
+ * from a slow store: each 8 MiB chunk takes 150 ms to read, so its transfer lasts seconds.
+ */
+const slowLayer = data =>
+  [
+    'import time',
+    'layer = v.add_labels(np.zeros((8, 8), np.uint8), name="slow")',
+    'fast_reader = type(layer)._chunk_reader',
+    'layer._chunk_reader = lambda n: (lambda read: (lambda i: (time.sleep(0.15), read(i))[1]))(fast_reader(layer, n))',
+    `layer.data = ${data}`
+  ].join('\n');
+
 test('a 128 MB image shows a progress bar in the viewer, and reading it back a line in the cell', async ({ page }) => {
   test.setTimeout(300000);
   await h.openNewNotebook(page, 'progress.ipynb');
@@ -38,18 +51,7 @@ test('cancelling a transfer with the x by its bar stops the kernel sending it; l
   const index = await h.runCodeIndex(page, 'v = Viewer()\nv');
   const viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
   await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
-  // A slow store: each 8 MiB chunk takes 150 ms to read, so the transfer lasts about 5 s.
-  await h.runCode(
-    page,
-    [
-      'import time',
-      'big = np.random.default_rng(4).integers(0, 4000, size=(8192, 8192), dtype=np.uint16)',
-      'layer = v.add_labels(np.zeros((8, 8), np.uint8), name="slow")',
-      'fast_reader = type(layer)._chunk_reader',
-      'layer._chunk_reader = lambda n: (lambda read: (lambda i: (time.sleep(0.15), read(i))[1]))(fast_reader(layer, n))',
-      'layer.data = big.astype(np.uint32) % 50'
-    ].join('\n')
-  );
+  await h.runCode(page, 'big = np.random.default_rng(4).integers(0, 4000, size=(8192, 8192), dtype=np.uint16)\n' + slowLayer('big.astype(np.uint32) % 50'));
   const cancel = viewer.locator('.jp-SegLab-statusProgressCancel');
   await expect(cancel).toBeVisible({ timeout: 30000 });
   await cancel.click();
@@ -80,17 +82,7 @@ test('a kernel that dies mid-transfer: the viewer says which layer did not arriv
   const viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
   await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
   await h.runCode(page, 'v.wait_until_ready("small", timeout=60)');
-  // A slow store (150 ms a chunk) keeps the 256 MB transfer going for seconds.
-  await h.runCode(
-    page,
-    [
-      'import time',
-      'layer = v.add_labels(np.zeros((8, 8), np.uint8), name="slow")',
-      'fast_reader = type(layer)._chunk_reader',
-      'layer._chunk_reader = lambda n: (lambda read: (lambda i: (time.sleep(0.15), read(i))[1]))(fast_reader(layer, n))',
-      'layer.data = np.ones((8192, 8192), np.uint32)'
-    ].join('\n')
-  );
+  await h.runCode(page, slowLayer('np.ones((8192, 8192), np.uint32)'));
   await expect(viewer.locator('.jp-SegLab-statusProgressCancel')).toBeVisible({ timeout: 30000 });
   // The kernel process dies (as on an out-of-memory kill); JupyterLab restarts it.
   await page.evaluate(() => {

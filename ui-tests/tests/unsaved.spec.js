@@ -10,13 +10,7 @@ const data = process.env.SEGLAB_DATA;
 const FILE = 'unsaved-nuclei.tif';
 
 async function openFromFileBrowser(page, name) {
-  await page.evaluate(() => window.jupyterapp.commands.execute('filebrowser:refresh'));
-  // Double-click only once the listing shows every file on the server (see files.spec.js).
-  const onServer = (await (await page.request.get('/api/contents/')).json()).content.length;
-  await expect(page.locator('.jp-DirListing-item')).toHaveCount(onServer);
-  await page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }).dblclick();
-  const doc = page.locator('.jp-SegLab-document:not(.lm-mod-hidden)');
-  await expect(doc).toBeVisible();
+  const doc = await h.openFromFileBrowser(page, name);
   await expect(doc.locator('.jp-SegLab-layerRow .jp-SegLab-layerName')).toHaveText(['unsaved-nuclei']); // decoded and shown
   return doc;
 }
@@ -26,14 +20,7 @@ const documents = page => page.locator('.jp-SegLab-document');
 
 /** The value the status line reads for `layer` under page pixel (x, y). */
 async function valueAt(page, doc, x, y, layer) {
-  let value;
-  await expect
-    .poll(async () => {
-      value = (await h.readoutAt(page, doc, x, y)).values[layer];
-      return value;
-    })
-    .toBeDefined();
-  return value;
+  return (await h.readoutOnceShown(page, doc, x, y, layer)).values[layer];
 }
 
 test.beforeEach(async ({ page }) => {
