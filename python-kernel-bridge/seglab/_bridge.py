@@ -106,7 +106,7 @@ class CommBridge:
 
     def _stop_reply(self, request_id: str) -> None:
         """Nobody waits for this reply any more: the frontends stop sending it."""
-        for transfer_id, incoming in list(self._incoming.items()):
+        for incoming in list(self._incoming.values()):
             if incoming.request_id == request_id:
                 incoming.assembler = None  # its remaining chunks are dropped as they come
         self.send(protocol.transfer_cancel("the kernel stopped waiting for it", request_id=request_id))
@@ -275,8 +275,9 @@ class CommBridge:
     def _on_transfer_cancel(self, msg: Dict[str, Any], _buffers: List[Any]) -> None:
         """A frontend cancelled a layer's transfer (the x by its progress bar) or its own reply."""
         transfer_id, reason = msg.get("transfer_id"), msg["reason"]
-        incoming = self._incoming.pop(transfer_id, None) if transfer_id else None
+        incoming = self._incoming.get(transfer_id) if transfer_id else None
         if incoming is not None:
+            incoming.assembler = None  # chunks still in flight are dropped as they come
             request = self._requests.get(incoming.request_id)
             if request is not None and not request.done.is_set():
                 request.error = f"the viewer cancelled the transfer ({reason})"

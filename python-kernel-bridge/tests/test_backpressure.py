@@ -160,3 +160,18 @@ def test_a_real_kernel_waits_for_acks_and_keeps_sending_while_a_cell_runs(peer):
     assert "READY True" in out, out
     received = peer.by_name("bp-big")
     assert np.array_equal(received.data, (np.arange(12 << 20, dtype=np.uint8).reshape(3072, 4096) % 253))
+
+
+def test_a_frontend_that_cancels_its_own_reply_fails_the_wait_and_its_late_chunks_are_dropped(monkeypatch):
+    v = capturing_viewer(monkeypatch, chunk_bytes=CHUNK)
+    from seglab._bridge import _Request
+    request = _Request(decode=lambda meta, payload: bytes(payload), max_bytes=10 ** 6, id="r2")
+    v._requests["r2"] = request
+    header = {"id": "t2", "nbytes": 3000, "chunk_bytes": CHUNK, "n_chunks": 3}
+    frontend(v, type="screenshot-reply", request_id="r2", shape=[25, 30, 4], transfer=header)
+    frontend(v, [b"x" * CHUNK], type="chunk", transfer_id="t2", index=0, offset=0)
+    frontend(v, type="transfer-cancel", transfer_id="t2", reason="the tab closed")
+    assert request.done.is_set() and request.error == "the viewer cancelled the transfer (the tab closed)"
+    v.sent.clear()
+    frontend(v, [b"x" * CHUNK], type="chunk", transfer_id="t2", index=1, offset=CHUNK)
+    assert [c["type"] for c, _ in v.sent] == ["chunk-ack"]  # no error: dropped quietly
