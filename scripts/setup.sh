@@ -44,11 +44,11 @@ if [[ ! -x .venv/bin/python ]]; then
   log "creating .venv"
   python3 -m venv .venv
 fi
-if stale python python-kernel-bridge/requirements-dev.txt; then
-  log "installing Python packages into .venv"
+if stale python python-kernel-bridge/requirements-dev.txt python-kernel-bridge/requirements-models.txt; then
+  log "installing Python packages into .venv (PyTorch for model export included: ~1 min, ~5 GB)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r python-kernel-bridge/requirements-dev.txt
-  record python python-kernel-bridge/requirements-dev.txt
+  .venv/bin/python -m pip install -q -r python-kernel-bridge/requirements-dev.txt -r python-kernel-bridge/requirements-models.txt
+  record python python-kernel-bridge/requirements-dev.txt python-kernel-bridge/requirements-models.txt
 fi
 export PATH="$repo/.venv/bin:$PATH"
 
