@@ -28,7 +28,9 @@ suite() {
   fi
 }
 
-suite "jest (TypeScript units)" npx jest --silent
+# onnxruntime-web loads its WASM glue with a dynamic import(), which jest's module sandbox only
+# allows with Node's VM modules (the SAM specs run the real model files through it).
+suite "jest (TypeScript units)" env NODE_OPTIONS=--experimental-vm-modules npx jest --silent
 suite "pytest (python-kernel-bridge)" .venv/bin/python -m pytest python-kernel-bridge/tests -q
 suite "ui-tests (Playwright, real JupyterLab + Chromium)" bash -c 'cd ui-tests && npx playwright test'
 

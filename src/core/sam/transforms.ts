@@ -172,3 +172,39 @@ export function chooseMask(iouPredictions: ArrayLike<number>, multimask: boolean
   for (let i = 2; i < 4; i++) if (iouPredictions[i] > iouPredictions[best]) best = i;
   return best;
 }
+
+export interface SamPrompt {
+  /** Points as (x, y) in the original image, with labels 1 (object) or 0 (background). */
+  points?: ReadonlyArray<readonly [number, number]>;
+  labels?: ReadonlyArray<0 | 1>;
+  /** A box (x0, y0, x1, y1) in the original image. */
+  box?: readonly [number, number, number, number];
+}
+
+/**
+ * The decoder's `point_coords` (1024 frame) and `point_labels` for a prompt, as SAM's prompt
+ * encoder builds them: points, then the box as two corners labelled 2 and 3; without a box a
+ * padding point (0, 0) labelled -1, as `SamPredictor` adds.
+ */
+export function promptArrays(prompt: SamPrompt, originalSize: readonly [number, number]): { coords: Float32Array; labels: Float32Array } {
+  const points = prompt.points ?? [];
+  const labels = prompt.labels ?? [];
+  if (labels.length !== points.length) throw new RangeError(`expected one label per point, got ${labels.length} labels for ${points.length} points`);
+  if (points.length === 0 && !prompt.box) throw new RangeError('expected at least one point or a box');
+  for (const [x, y] of points) {
+    if (!(Number.isFinite(x) && Number.isFinite(y))) throw new RangeError(`expected finite point coordinates, got (${x}, ${y})`);
+  }
+  const n = points.length + (prompt.box ? 2 : 1);
+  const coords = new Float32Array(n * 2);
+  const out = new Float32Array(n);
+  coords.set(transformPoints(points, originalSize));
+  labels.forEach((l, i) => (out[i] = l));
+  if (prompt.box) {
+    coords.set(transformBox(prompt.box, originalSize), points.length * 2);
+    out[points.length] = 2;
+    out[points.length + 1] = 3;
+  } else {
+    out[points.length] = -1; // its coordinates stay (0, 0)
+  }
+  return { coords, labels: out };
+}
