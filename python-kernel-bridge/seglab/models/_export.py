@@ -134,14 +134,16 @@ def load_checkpoint_state(path: Union[str, os.PathLike], *, allow_pickle: bool =
     try:
         obj = torch.load(str(path), map_location="cpu", weights_only=not allow_pickle)
     except Exception as e:
-        if not allow_pickle and ("weights_only" in str(e) or "Unsupported global" in str(e)):
+        msg = str(e)
+        if not allow_pickle and "Unsupported global" in msg:
             raise ExportError(
                 f"checkpoint {path} holds Python objects besides tensors, which torch.load "
                 f"refuses to unpickle by default; pass --allow-pickle (allow_pickle=True) "
                 f"only if you trust the file") from e
+        detail = msg.split("WeightsUnpickler error:")[-1].strip().splitlines()
+        detail = (detail[0] if detail else type(e).__name__)[:200]
         raise ExportError(f"checkpoint {path} could not be read by torch.load "
-                          f"(corrupt, truncated or not a PyTorch file?): "
-                          f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from e
+                          f"(corrupt, truncated or not a PyTorch file?): {detail}") from e
     state = obj
     for _ in range(3):  # {"model_state": {...}}, {"model": {...}}, {"state_dict": {...}}
         if isinstance(state, dict):
@@ -201,13 +203,17 @@ def _load_state(model, state: Dict, arch: str, path) -> None:
 # ONNX
 
 
+def _initializer_bytes(model) -> int:
+    return sum(len(t.raw_data) for t in model.graph.initializer)
+
+
 def _onnx_save(model, path: Path) -> None:
     import onnx
 
-    if model.ByteSize() > _EXTERNAL_DATA_OVER:
-        data = path.name + ".data"
+    if _initializer_bytes(model) > _EXTERNAL_DATA_OVER:
         onnx.save_model(model, str(path), save_as_external_data=True,
-                        all_tensors_to_one_file=True, location=data, size_threshold=1024)
+                        all_tensors_to_one_file=True, location=path.name + ".data",
+                        size_threshold=1024)
     else:
         onnx.save_model(model, str(path))
 
@@ -334,8 +340,8 @@ def _finish(model, dst: Path) -> int:
     missing = conv_nodes_missing_attributes(model)
     if missing:
         raise RuntimeError(f"Conv nodes still lack WebGPU attributes: {missing[:5]}")
-    onnx.checker.check_model(model)
     _onnx_save(model, dst)
+    onnx.checker.check_model(str(dst))  # by path: works past protobuf's 2 GiB too
     return added
 
 
@@ -435,7 +441,8 @@ def export(arch: str, out: Union[str, os.PathLike], *, seed: int = 0,
 
         t0 = time.perf_counter()
         log(f"export encoder: torch.onnx.export (TorchScript, dynamo=False), opset {OPSET}")
-        raw = work / "raw-encoder.onnx"
+        (work / "raw").mkdir()  # torch may write one external-data file per tensor here
+        raw = work / "raw" / "encoder.onnx"
         _export_encoder(model, raw)
         enc_model = onnx.load(str(raw))  # pulls in external data if torch wrote any
         added = _finish(enc_model, work / "encoder.onnx")
@@ -446,7 +453,7 @@ def export(arch: str, out: Union[str, os.PathLike], *, seed: int = 0,
         t0 = time.perf_counter()
         log("export decoder: SamOnnxModel(return_single_mask=False), pruned to "
             "iou_predictions + low_res_masks")
-        raw = work / "raw-decoder.onnx"
+        raw = work / "raw" / "decoder.onnx"
         _export_decoder(model, arch, raw)
         _prune_decoder(raw, work / "decoder.onnx")
         log(f"export decoder: done ({time.perf_counter() - t0:.1f} s)")
@@ -462,9 +469,10 @@ def export(arch: str, out: Union[str, os.PathLike], *, seed: int = 0,
                   MANIFEST):
             if (out / f).exists():
                 (out / f).unlink()
-        for f in work.iterdir():
-            if not f.name.startswith("raw-") and f.is_file():
-                os.replace(f, out / f.name)
+        for f in ("encoder.onnx", "encoder.onnx.data", "decoder.onnx", "decoder.onnx.data"):
+            if (work / f).exists():
+                os.chmod(work / f, 0o644)  # onnx writes external data 0600
+                os.replace(work / f, out / f)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

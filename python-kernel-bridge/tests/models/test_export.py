@@ -146,19 +146,21 @@ def test_import_does_not_load_torch():
 
 
 def test_cache_reuses_and_repairs_export(tmp_path):
-    first = cached_export("vit_t", seed=SEED, cache_dir=tmp_path)
-    assert first == tmp_path / f"vit_t-seed{SEED}"
+    import shutil
+
+    repo_copy = cached_export("vit_t", seed=SEED)
+    first = tmp_path / f"vit_t-seed{SEED}"
+    shutil.copytree(repo_copy, first)  # a valid cache entry, wherever it lives
     stamp = (first / "encoder.onnx").stat().st_mtime_ns
     assert cached_export("vit_t", seed=SEED, cache_dir=tmp_path) == first
     assert (first / "encoder.onnx").stat().st_mtime_ns == stamp, "re-exported needlessly"
-    # Same weights as the repo cache's export: the export is deterministic.
-    repo_copy = cached_export("vit_t", seed=SEED)
-    assert json.loads((first / "seglab-model.json").read_text())["encoder"]["sha256"] == \
-        json.loads((repo_copy / "seglab-model.json").read_text())["encoder"]["sha256"]
-    # A damaged file is noticed and the export redone.
+    # A damaged file is noticed and the export redone, deterministically the same.
     (first / "decoder.onnx").write_bytes(b"broken")
     again = cached_export("vit_t", seed=SEED, cache_dir=tmp_path)
+    assert again == first
     check_model_files(again / "encoder.onnx", again / "decoder.onnx")
+    assert (again / "decoder.onnx").read_bytes() == (repo_copy / "decoder.onnx").read_bytes()
+    assert (again / "encoder.onnx").read_bytes() == (repo_copy / "encoder.onnx").read_bytes()
 
 
 def test_cli_exports_micro_sam_style_checkpoint(tmp_path):
@@ -185,38 +187,59 @@ def test_cli_exports_micro_sam_style_checkpoint(tmp_path):
     assert m["decoder"]["sha256"] == seeded["decoder"]["sha256"]
 
 
-def test_cli_names_arch_and_keys_on_mismatch(tmp_path):
+def test_cli_names_arch_and_keys_on_mismatch(tmp_path, capsys):
     import torch
 
+    from seglab.models.__main__ import main
     from seglab.models._export import build_model
 
     ckpt = tmp_path / "mobile_sam.pt"
     torch.save(build_model("vit_t", seed=SEED).state_dict(), ckpt)
-    r = run_cli("export", "--arch", "vit_b", "--checkpoint", str(ckpt), "--out",
-                str(tmp_path / "out"))
-    assert r.returncode != 0
-    err = r.stderr.strip().splitlines()
-    assert len(err) == 1, r.stderr
-    assert "does not match vit_b" in err[0]
+    code = main(["export", "--arch", "vit_b", "--checkpoint", str(ckpt), "--out",
+                 str(tmp_path / "out")])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert "does not match vit_b (sam)" in err[0]
     assert "missing: image_encoder." in err[0] and "unexpected: image_encoder." in err[0]
-    assert "looks like a vit_t checkpoint" in err[0]
+    assert "looks like a vit_t checkpoint: try --arch vit_t" in err[0]
     assert not (tmp_path / "out" / "seglab-model.json").exists()
 
 
-def test_cli_rejects_bad_input_in_one_line(tmp_path):
+def test_cli_rejects_bad_input_in_one_line(tmp_path, capsys):
+    import argparse
+
+    import torch
+
+    from seglab.models.__main__ import main
+
     junk = tmp_path / "junk.pth"
     junk.write_bytes(b"not a checkpoint" * 10)
+    pickled = tmp_path / "pickled.pth"
+    torch.save({"model_state": {}, "config": argparse.Namespace(lr=1e-4)}, pickled)
     cases = [
         (["--arch", "vit_t", "--checkpoint", str(junk)], "could not be read by torch.load"),
+        (["--arch", "vit_t", "--checkpoint", str(pickled)], "pass --allow-pickle"),
         (["--arch", "vit_t", "--checkpoint", str(tmp_path / "nope.pth")], "no such file"),
         (["--arch", "vit_t", "--seed", "-1"], "--seed must be >= 0"),
         (["--arch", "vit_x"], "invalid choice: 'vit_x'"),
     ]
     for args, message in cases:
-        r = run_cli("export", *args, "--out", str(tmp_path / "out"))
-        assert r.returncode != 0, args
-        assert message in r.stderr.strip().splitlines()[-1], (args, r.stderr)
-        assert "Traceback" not in r.stderr, r.stderr
+        try:
+            code = main(["export", *args, "--out", str(tmp_path / "out")])
+        except SystemExit as e:  # argparse's own errors
+            code = e.code
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code != 0, args
+        assert message in err[-1], (args, err)
+        assert len(err) == 1 or err[0].startswith("usage:"), err
+    assert not (tmp_path / "out" / "seglab-model.json").exists()
+    # The same through `python -m`, once.
+    r = run_cli("export", "--arch", "vit_t", "--checkpoint", str(junk), "--out", str(tmp_path))
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith(f"seglab.models export: checkpoint {junk} could not be read by "
+                           f"torch.load (corrupt, truncated or not a PyTorch file?)"), line
 
 
 def test_cli_check_command():

@@ -12,6 +12,7 @@ predictions rel L2 <= 1e-3; each thresholded (> 0) low-res mask IoU >= 0.995, an
 the masks upscaled to the image by upstream's postprocess_masks.
 """
 
+import contextlib
 from types import SimpleNamespace
 
 import numpy as np
@@ -71,8 +72,33 @@ def onnx_decode(p, coords, labels):
     return iou[0], low[0]
 
 
+@contextlib.contextmanager
+def recorded_decoder_outputs(predictor):
+    """Record the mask decoder's full output (all 4 masks) inside SamPredictor.predict: with
+    multimask_output=True it returns masks 1..3; mask 0 (its multimask_output=False answer)
+    is read from the same call instead of running the ~1 s CPU decoder a second time."""
+    decoder = predictor.model.mask_decoder
+    record = {}
+    original = type(decoder).predict_masks.__get__(decoder)
+
+    def predict_masks(*args, **kwargs):
+        record["masks"], record["iou"] = out = original(*args, **kwargs)
+        return out
+
+    decoder.predict_masks = predict_masks
+    try:
+        yield record
+    finally:
+        del decoder.predict_masks
+
+
 def compare(p, kind):
     """Per prompt: rel L2 of the 4 low-res logits and IoU predictions, each mask's IoU."""
+    with recorded_decoder_outputs(p.predictor) as record:
+        return _compare(p, kind, record)
+
+
+def _compare(p, kind, record):
     pred = p.predictor
     rows = []
     prompts = p.points if kind == "point" else p.boxes
@@ -89,12 +115,14 @@ def compare(p, kind):
             coords = pred.transform.apply_boxes(prompt[None], pred.original_size).reshape(2, 2)
             labels = np.array([2.0, 3.0])
         with torch.no_grad():
-            # multimask_output=True gives masks 1..3 of the decoder, False mask 0.
-            multi = pred.predict(**kwargs, multimask_output=True, return_logits=True)
-            single = pred.predict(**kwargs, multimask_output=False, return_logits=True)
-        want_up = np.concatenate([single[0], multi[0]])
-        want_iou = np.concatenate([single[1], multi[1]])
-        want_low = np.concatenate([single[2], multi[2]])
+            up, iou, low = pred.predict(**kwargs, multimask_output=True, return_logits=True)
+            assert np.array_equal(record["masks"][0, 1:].numpy(), low)
+            assert np.array_equal(record["iou"][0, 1:].numpy(), iou)
+            up0 = pred.model.postprocess_masks(record["masks"][:, :1], pred.input_size,
+                                               pred.original_size)[0].numpy()
+        want_up = np.concatenate([up0, up])
+        want_iou = record["iou"][0].numpy()
+        want_low = record["masks"][0].numpy()
         got_iou, got_low = onnx_decode(p, coords, labels)
         with torch.no_grad():
             got_up = pred.model.postprocess_masks(torch.from_numpy(got_low[None]), pred.input_size,
