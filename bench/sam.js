@@ -5,7 +5,7 @@
 // (one point prompt), each with 1 thread and with 2 (the machine's cores). WebGPU on
 // SwiftShader is run for correctness only (its masks against WASM's).
 //
-//   node bench/sam.js [--archs vit_t,vit_b] [--clicks 20] [--encodes 3] [--out bench/results/sam.json]
+//   node bench/sam.js [--archs vit_t,vit_b] [--clicks 20] [--encodes 3] [--webgpu-timeout 240] [--out bench/results/sam.json]
 //
 // The page is served by this script with COOP/COEP headers, so it is cross-origin isolated and
 // onnxruntime-web may use threads there. Needs .cache/bench-lib (bench/run compiles it).
@@ -31,6 +31,7 @@ const clicks = Number(arg('--clicks', '20'));
 const encodes = Number(arg('--encodes', '3'));
 const out = path.resolve(arg('--out', path.join(repo, 'bench', 'results', 'sam.json')));
 const median = v => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const WEBGPU_TIMEOUT_MS = Number(arg('--webgpu-timeout', '240')) * 1000;
 const round = (x, d = 1) => Number(x.toFixed(d));
 
 function py(code, args = []) {
@@ -191,7 +192,10 @@ async function webgpuCheck(server, arch, wasm) {
       const a = navigator.gpu && (await navigator.gpu.requestAdapter());
       return a ? `${a.info.vendor} ${a.info.architecture}` : null;
     });
-    gpu = adapter ? { adapter, ...(await page.evaluate(([a]) => window.bench(a, 'webgpu', 1, 1), [arch])) } : { error: 'no WebGPU adapter' };
+    // SwiftShader emulates the GPU on the CPU: a big encoder may take very long; give up after WEBGPU_TIMEOUT_MS.
+    const run = page.evaluate(([a]) => window.bench(a, 'webgpu', 1, 1), [arch]);
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`no result within ${WEBGPU_TIMEOUT_MS / 1000} s`)), WEBGPU_TIMEOUT_MS));
+    gpu = adapter ? { adapter, ...(await Promise.race([run, timeout])) } : { error: 'no WebGPU adapter' };
   } catch (err) {
     gpu = { error: String(err.message || err).split('\n')[0].slice(0, 300) };
   } finally {
