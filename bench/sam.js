@@ -30,7 +30,7 @@ const archs = arg('--archs', 'vit_t,vit_b').split(',');
 const clicks = Number(arg('--clicks', '20'));
 const encodes = Number(arg('--encodes', '3'));
 const out = path.resolve(arg('--out', path.join(repo, 'bench', 'results', 'sam.json')));
-const median = v => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const { median } = require('./transfer');
 const WEBGPU_TIMEOUT_MS = Number(arg('--webgpu-timeout', '240')) * 1000;
 const round = (x, d = 1) => Number(x.toFixed(d));
 

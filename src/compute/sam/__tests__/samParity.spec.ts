@@ -3,29 +3,13 @@
 // the upstream PyTorch SamPredictor with the same seeded weights and onnxruntime in Python on
 // the same files: 20 point prompts and 20 box prompts on nuclei2d (issue 5, item 4), for
 // MobileSAM (vit_t) and SAM ViT-B.
-/// <reference types="node" />
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as ort from 'onnxruntime-web';
 import { itWithReference, runReference } from '../../../core/labels/__tests__/pythonReference';
 import { prepareImage, promptArrays, toRgb8 } from '../../../core/sam/transforms';
 import { SamSession } from '../samSession';
+import { exportedModel } from './exportedModel';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-const python = path.join(repoRoot, '.venv', 'bin', 'python');
 ort.env.wasm.numThreads = 1; // Node without cross-origin isolation: the single-threaded build
-
-/** The exported files for `arch` with seed 0 (exported once, then from the cache). */
-function exportedModel(arch: string): { encoder: Uint8Array; decoder: Uint8Array } {
-  const out = execFileSync(python, ['-c', `from seglab.models import cached_export; print(cached_export(${JSON.stringify(arch)}, seed=0))`], {
-    cwd: repoRoot,
-    env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'python-kernel-bridge') },
-    maxBuffer: 1 << 24
-  });
-  const folder = out.toString().trim().split('\n').pop()!;
-  return { encoder: fs.readFileSync(path.join(folder, 'encoder.onnx')), decoder: fs.readFileSync(path.join(folder, 'decoder.onnx')) };
-}
 
 // Upstream predictor and onnxruntime (Python) on the same prompts; SegLab's rgb8 rule.
 const REFERENCE = `

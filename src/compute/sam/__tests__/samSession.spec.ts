@@ -1,26 +1,14 @@
 // SamSession refuses what it cannot run with a message naming SAM's interface: an ONNX model
 // that is not a SAM-family encoder/decoder, a truncated file, the two files swapped; and its
 // calls check their inputs. Real onnxruntime-web (WASM) and real exported files (vit_t).
-/// <reference types="node" />
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as ort from 'onnxruntime-web';
 import { itWithReference, runReference } from '../../../core/labels/__tests__/pythonReference';
 import { SamModelError, SamSession } from '../samSession';
+import { exportedModel } from './exportedModel';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-const python = path.join(repoRoot, '.venv', 'bin', 'python');
 ort.env.wasm.numThreads = 1;
 
-function files() {
-  const folder = execFileSync(python, ['-c', 'from seglab.models import cached_export; print(cached_export("vit_t", seed=0))'], { cwd: repoRoot })
-    .toString()
-    .trim()
-    .split('\n')
-    .pop()!;
-  return { encoder: fs.readFileSync(path.join(folder, 'encoder.onnx')), decoder: fs.readFileSync(path.join(folder, 'decoder.onnx')) };
-}
+const files = () => exportedModel('vit_t');
 
 /** A valid ONNX model that is not SAM: one Conv, input "x", output "y". */
 function notSam(): Uint8Array {
