@@ -392,6 +392,59 @@ export class LabelsLayer extends Layer {
     return action;
   }
 
+  /**
+   * Writes `label` wherever `mask` (a box of the layer's shape at `start`, any nonzero value
+   * selects a pixel) is set, over what is there (micro-sam's commit overwrites), as one undo
+   * step named `undoLabel`. Returns the step, or null when nothing changed.
+   */
+  paintMask(start: readonly number[], mask: NDArray, label: LabelValue, undoLabel = 'Paint mask'): LabelsEditAction | null {
+    this.endStroke();
+    const shape = this._data.shape;
+    if (start.length !== shape.length || mask.shape.length !== shape.length) {
+      throw new RangeError(`expected a ${shape.length}D mask and start, got ${mask.shape.length}D and ${start.length}D`);
+    }
+    if (start.some((s, a) => !Number.isInteger(s) || s < 0 || s + mask.shape[a] > shape[a])) {
+      throw new RangeError(`a mask of shape (${mask.shape.join(', ')}) at (${start.join(', ')}) does not fit in (${shape.join(', ')})`);
+    }
+    const value = this.toLabel(label);
+    const data: ValueArray = valuesOf(this._data.data);
+    const src = mask.data as ArrayLike<number>;
+    const strides = this._strides;
+    const builder = new DiffBuilder(this._data.data, this._data.data.length);
+    const lo = shape.map(() => Infinity);
+    const hi = shape.map(() => -Infinity);
+    const index = new Array<number>(shape.length).fill(0);
+    for (let k = 0; k < src.length; k++) {
+      if (src[k]) {
+        let flat = 0;
+        for (let a = 0; a < shape.length; a++) flat += (start[a] + index[a]) * strides[a];
+        if (data[flat] !== value) {
+          builder.record(flat, data[flat], value);
+          data[flat] = value;
+          for (let a = 0; a < shape.length; a++) {
+            lo[a] = Math.min(lo[a], start[a] + index[a]);
+            hi[a] = Math.max(hi[a], start[a] + index[a] + 1);
+          }
+        }
+      }
+      for (let a = shape.length - 1; a >= 0 && ++index[a] === mask.shape[a]; a--) index[a] = 0;
+    }
+    if (builder.size === 0) return null;
+    const box: BoundingBox = lo.map((l, a) => [l, hi[a]]);
+    builder.includeBox(box);
+    const action = this.record(undoLabel, builder.build());
+    this.emitData(box);
+    return action;
+  }
+
+  /** The largest label in the layer (0 when empty): micro-sam gives a committed object max + 1. */
+  maxLabel(): LabelValue {
+    const data = this._data.data as ArrayLike<number | bigint>;
+    let max: number | bigint = this._zero;
+    for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
+    return max;
+  }
+
   clone(options: LayerCloneOptions): LabelsLayer {
     return new LabelsLayer(copyNDArray(this._data), {
       ...this.cloneBase(options),

@@ -8,6 +8,11 @@ export type RGBA = readonly [number, number, number, number];
 export interface ColorBy {
   property: string;
   kind: 'categorical' | 'continuous';
+  /**
+   * Fixed colours for some categories (napari's direct colormap), e.g. the annotator's
+   * positive/negative prompts in green/red; other categories take the cycle.
+   */
+  colors?: Readonly<Record<string, RGBA>>;
 }
 export type FaceColor = RGBA | ColorBy;
 
@@ -44,7 +49,9 @@ export class FaceColorMapper {
   constructor(private readonly column: (name: string) => readonly PropertyValue[] | undefined) {}
 
   get faceColor(): FaceColor {
-    return Array.isArray(this._faceColor) ? this._faceColor : { ...(this._faceColor as ColorBy) };
+    if (Array.isArray(this._faceColor)) return this._faceColor;
+    const by = this._faceColor as ColorBy;
+    return by.colors ? { ...by, colors: { ...by.colors } } : { ...by };
   }
 
   setFaceColor(value: FaceColor, propertyNames: readonly string[]): void {
@@ -59,7 +66,10 @@ export class FaceColorMapper {
       if (kind !== 'categorical' && kind !== 'continuous') {
         throw new LayerValidationError(`expected colour-by kind 'categorical' or 'continuous', got ${JSON.stringify(kind)}`);
       }
-      this._faceColor = { property, kind };
+      const colors = (value as ColorBy).colors;
+      const fixed: Record<string, RGBA> = {};
+      for (const [category, color] of Object.entries(colors ?? {})) fixed[category] = checkRGBA(color, `colour of category "${category}"`);
+      this._faceColor = colors ? { property, kind, colors: fixed } : { property, kind };
     }
     this.categories.clear();
   }
@@ -85,10 +95,15 @@ export class FaceColorMapper {
       for (let i = 0; i < n; i++) out.set(setting as RGBA, i * 4);
       return out;
     }
-    const { property, kind } = setting as ColorBy;
+    const { property, kind, colors: fixed } = setting as ColorBy;
     const values = this.column(property) ?? new Array<PropertyValue>(n).fill(NaN);
     if (kind === 'categorical') {
       for (let i = 0; i < n; i++) {
+        const own = fixed?.[String(values[i])];
+        if (own) {
+          out.set(own, i * 4);
+          continue;
+        }
         if (!this.categories.has(values[i])) this.categories.set(values[i], this.categories.size);
         out.set(CATEGORY_COLORS[this.categories.get(values[i])! % CATEGORY_COLORS.length], i * 4);
       }

@@ -24,6 +24,8 @@ export interface ShortcutHost {
   confirmRemove?: ConfirmRemove;
   /** Refusals (e.g. a label id the dtype cannot hold) to show the user. */
   showMessage?(text: string, isError: boolean): void;
+  /** The segment tool's actions (`segment.*`), handled by the app that provides the tool. */
+  segmentAction?(id: string): boolean;
 }
 
 /** The slider axis the arrow keys act on: the host's choice, else the first sliced axis. */
@@ -74,6 +76,7 @@ function run(model: ViewerModel, id: string, host: ShortcutHost): boolean {
     }
     return true; // image: pan/zoom is its only mode
   }
+  if (id.startsWith('segment.')) return host.segmentAction?.(id) ?? false;
   const dims = model.dims;
   switch (id) {
     case 'viewer.undo':

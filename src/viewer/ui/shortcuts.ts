@@ -15,8 +15,12 @@
  */
 import type { LayerKind } from '../model/layerBase';
 
-/** Where a binding is active: for every layer, or only while a layer of that kind is selected. */
-export type ShortcutScope = 'viewer' | LayerKind;
+/**
+ * Where a binding is active: for every layer, only while a layer of that kind is selected, or
+ * (`segment`) while the segment tool is on, where it wins over the layer's keys as micro-sam's
+ * annotator keys do over napari's.
+ */
+export type ShortcutScope = 'viewer' | 'segment' | LayerKind;
 
 export interface ShortcutAction {
   /** `<scope>.<action>`; modes are `<kind>.mode.<mode>` with napari's mode name. */
@@ -96,7 +100,13 @@ export const DEFAULT_SHORTCUTS: readonly ShortcutAction[] = [
   action('shapes.select_all', ['A', 'Ctrl+A'], 'Select all shapes in the slice'),
   action('shapes.move_to_front', ['F'], 'Move the selected shapes to the front'),
   action('shapes.move_to_back', ['B'], 'Move the selected shapes to the back'),
-  action('shapes.finish_drawing', ['Enter', 'Escape'], 'Finish the shape being drawn')
+  action('shapes.finish_drawing', ['Enter', 'Escape'], 'Finish the shape being drawn'),
+  // Segment tool (micro-sam's annotator keys)
+  action('segment.segment', ['S'], 'Segment the object from the prompts now'),
+  action('segment.commit', ['C'], 'Commit the current object to committed_objects'),
+  action('segment.clear', ['Shift+C'], 'Clear the prompts and the current object'),
+  action('segment.toggle_label', ['T'], 'Switch the point prompt between positive and negative'),
+  action('segment.propagate', ['Shift+S'], 'Segment the object through all slices (3D/time)')
 ];
 
 const BY_ID = new Map(DEFAULT_SHORTCUTS.map(action => [action.id, action]));
@@ -270,13 +280,16 @@ function compile(overrides: ShortcutOverrides): CompiledBinding[] {
 export function matchShortcut(
   event: KeyEventLike,
   layerKind: LayerKind | null,
-  overrides: ShortcutOverrides = EMPTY_OVERRIDES
+  overrides: ShortcutOverrides = EMPTY_OVERRIDES,
+  segmenting = false
 ): string | null {
   let best: { id: string; rank: number } | null = null;
   for (const binding of compile(overrides)) {
-    if (binding.scope !== 'viewer' && binding.scope !== layerKind) continue;
+    const segment = binding.scope === 'segment';
+    if (segment ? !segmenting : binding.scope !== 'viewer' && binding.scope !== layerKind) continue;
     if (!chordMatches(binding.chord, event)) continue;
-    const rank = (binding.overridden ? 0 : 2) + (binding.scope === 'viewer' ? 1 : 0);
+    const scopeRank = segment ? 0 : binding.scope === 'viewer' ? 2 : 1;
+    const rank = (binding.overridden ? 0 : 3) + scopeRank;
     if (!best || rank < best.rank) best = { id: binding.id, rank };
   }
   return best ? best.id : null;
@@ -350,7 +363,7 @@ export function findConflicts(overrides: ShortcutOverrides = EMPTY_OVERRIDES): s
   const seen = new Map<string, string[]>();
   for (const b of compile(overrides)) {
     const sig = `${b.chord.ctrl}|${b.chord.alt}|${b.chord.shift}|${b.chord.key}`;
-    for (const scope of b.scope === 'viewer' ? ['image', 'labels', 'points', 'shapes'] : [b.scope]) {
+    for (const scope of b.scope === 'viewer' || b.scope === 'segment' ? ['image', 'labels', 'points', 'shapes'] : [b.scope]) {
       const list = seen.get(`${scope}|${sig}`) ?? [];
       if (!list.includes(b.id)) list.push(b.id);
       seen.set(`${scope}|${sig}`, list);

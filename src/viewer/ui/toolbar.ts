@@ -80,6 +80,11 @@ export class ViewerToolbar extends Widget {
     super.dispose();
   }
 
+  /** Buttons of a workflow (the segment tool), placed after the layer's tools. */
+  addExtra(node: HTMLElement): void {
+    this.node.insertBefore(node, this.node.querySelector('.jp-SegLab-spacer'));
+  }
+
   /** Shows whether orthogonal views are on (the viewer widget owns that view state). */
   setOrthoViews(active: boolean): void {
     this.orthoButton.setAttribute('aria-pressed', String(active));

@@ -1,4 +1,4 @@
-import { Panel } from '@lumino/widgets';
+import { Panel, Widget } from '@lumino/widgets';
 import { describeBackend, probeComputeBackend } from '../../compute/backend';
 import { NDArray } from '../../core/ndarray';
 import { LabelsLayer } from '../model/labelsLayer';
@@ -25,6 +25,15 @@ export interface ViewerWidgetOptions {
 }
 
 /**
+ * A workflow's hook into the viewer's keys (src/apps adds tools this layer cannot know): its
+ * `segment.*` shortcuts are live while `active()` and go to `run`.
+ */
+export interface ViewerToolExtension {
+  active(): boolean;
+  run(actionId: string): boolean;
+}
+
+/**
  * One view of a ViewerModel, laid out as napari: tools above the canvas, layer controls and
  * the layer list beside it, dims sliders and the status line below. Several widgets may show
  * the same model (a notebook output and a main-area panel); each only observes and edits it.
@@ -39,6 +48,7 @@ export class ViewerWidget extends Panel {
   private readonly sidePanel: ViewerSidePanel;
   private readonly dims: DimsSliders;
   private sliderAxis: number | null = null;
+  private toolExtension: ViewerToolExtension | null = null;
 
   constructor(model: ViewerModel, options: ViewerWidgetOptions = {}) {
     super();
@@ -82,6 +92,17 @@ export class ViewerWidget extends Panel {
     void probeComputeBackend().then(info => {
       if (!this.isDisposed) this.statusBar.setBackend(describeBackend(info), JSON.stringify(info, null, 1));
     });
+  }
+
+  /** A workflow's toolbar buttons (before undo/redo) and its keys; see ViewerToolExtension. */
+  addTool(buttons: HTMLElement, extension: ViewerToolExtension): void {
+    this.toolbar.addExtra(buttons);
+    this.toolExtension = extension;
+  }
+
+  /** A workflow's bar under the toolbar (the segment tool's model and backend line). */
+  addBar(widget: Widget): void {
+    this.insertWidget(1, widget);
   }
 
   /** Fits all layers into the canvas (napari's "reset view"), in every plane shown. */
@@ -146,8 +167,10 @@ export class ViewerWidget extends Panel {
   }
 
   private onKeyDown(event: KeyboardEvent, shortcuts?: () => ShortcutOverrides): void {
-    const action = matchShortcut(event, this.model.activeLayer?.kind ?? null, shortcuts?.() ?? {});
+    const tool = this.toolExtension;
+    const action = matchShortcut(event, this.model.activeLayer?.kind ?? null, shortcuts?.() ?? {}, tool?.active() ?? false);
     const handled = runShortcut(this.model, action, {
+      segmentAction: tool ? id => tool.run(id) : undefined,
       resetView: () => this.resetView(),
       toggleOrthoViews: () => this.toggleOrthoViews(),
       sliderAxis: () => this.sliderAxis,

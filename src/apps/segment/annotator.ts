@@ -1,0 +1,318 @@
+/**
+ * The interactive segment tool, as micro-sam's napari annotator works: prompts in the
+ * `point_prompts` / `prompts` layers segment the object live into `current_object`; commit (C)
+ * writes it into `committed_objects` with a new id as one undo step; clear (Shift+C) removes
+ * prompts and the current object; T toggles positive/negative. Embeddings are computed once
+ * per plane and kept (PlaneEmbeddings). A lone point takes the best of SAM's three masks; each
+ * further prompt of the same object refines the previous mask (its logits go in as mask_input).
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+import type { NDArray } from '../../core/ndarray';
+import type { SamPrompt } from '../../core/sam/transforms';
+import { ImageLayer } from '../../viewer/model/imageLayer';
+import { LabelsLayer } from '../../viewer/model/labelsLayer';
+import type { Layer, LayerChange } from '../../viewer/model/layerBase';
+import { PointsLayer } from '../../viewer/model/pointsLayer';
+import { ShapesLayer } from '../../viewer/model/shapesLayer';
+import type { ViewerModel } from '../../viewer/model/viewerModel';
+import { PlaneEmbeddings } from './planeEmbeddings';
+import { segmentPrompt, SegmentResult, SegmentRuntime } from './planeSegmenter';
+import {
+  BOX_PROMPTS,
+  COMMITTED_OBJECTS,
+  CURRENT_OBJECT,
+  ensurePromptLayers,
+  findLayer,
+  LABEL_PROPERTY,
+  PlaneRef,
+  POINT_PROMPTS,
+  PromptLabel,
+  promptKey,
+  promptsOnPlane,
+  spatialShape
+} from './promptLayers';
+
+export interface AnnotatorEvents {
+  /** A line for the status bar (errors with isError). */
+  message?(text: string, isError: boolean): void;
+  /** Long work: label and fraction; null label hides it; `cancel` when it can be cancelled. */
+  progress?(label: string | null, fraction: number, cancel?: () => void): void;
+}
+
+/** Where one segmentation run came from, so the next prompt of the same object can refine it. */
+interface LastRun {
+  planeKey: string;
+  prompt: SamPrompt;
+  result: SegmentResult;
+}
+
+export class SegmentAnnotator {
+  private imageId: string | null = null;
+  private readonly embeddings: PlaneEmbeddings;
+  private running: Promise<void> | null = null;
+  private dirty = false;
+  private lastKey = '';
+  private last: LastRun | null = null;
+  private _active = false;
+  private readonly _stateChanged = new Signal<this, void>(this);
+
+  constructor(
+    private readonly model: ViewerModel,
+    private readonly runtime: () => Promise<SegmentRuntime>,
+    private readonly events: AnnotatorEvents = {}
+  ) {
+    this.embeddings = new PlaneEmbeddings(runtime);
+  }
+
+  get active(): boolean {
+    return this._active;
+  }
+  get stateChanged(): ISignal<this, void> {
+    return this._stateChanged;
+  }
+  /** The label a new point prompt gets. */
+  get pointLabel(): PromptLabel {
+    const points = findLayer(this.model, POINT_PROMPTS, PointsLayer);
+    return points?.currentProperties[LABEL_PROPERTY] === 'negative' ? 'negative' : 'positive';
+  }
+
+  /** The image being segmented: the one given, else the selected image, else the top image. */
+  get image(): ImageLayer | null {
+    const layer = this.imageId ? this.model.getLayer(this.imageId) : undefined;
+    return layer instanceof ImageLayer ? layer : null;
+  }
+
+  /** Starts on `image` (default as above): adds the prompt layers and selects the points tool. */
+  start(image?: ImageLayer): void {
+    const target = image ?? pickImage(this.model);
+    if (!target) throw new Error('open an image first: the segment tool segments an image layer');
+    if (target.lazy) {
+      throw new Error(`image "${target.name}" is lazy (its pixels stay in the kernel): segment it from Python with viewer.segment(...)`);
+    }
+    ensurePromptLayers(this.model, target);
+    this.imageId = target.id;
+    if (!this._active) {
+      this.model.layerChanged.connect(this.onLayerChanged, this);
+      this.model.dims.stepChanged.connect(this.schedule, this);
+      this._active = true;
+    }
+    const points = findLayer(this.model, POINT_PROMPTS, PointsLayer)!;
+    this.model.select(points.id);
+    points.mode = 'add';
+    this.events.message?.(`segmenting "${target.name}": click objects (T: negative point, C: commit, Shift+C: clear)`, false);
+    this._stateChanged.emit();
+    this.schedule();
+  }
+
+  stop(): void {
+    if (!this._active) return;
+    this.model.layerChanged.disconnect(this.onLayerChanged, this);
+    this.model.dims.stepChanged.disconnect(this.schedule, this);
+    this._active = false;
+    this._stateChanged.emit();
+  }
+
+  dispose(): void {
+    this.stop();
+    this.embeddings.clear();
+  }
+
+  /** The plane of the image shown now, or null when the slice is outside it. */
+  currentPlane(): PlaneRef | null {
+    const image = this.image;
+    if (!image) return null;
+    const slice = this.model.sliceOf(image);
+    if (!slice) return null;
+    const n = spatialShape(image).length;
+    return { step: slice.step.slice(0, n), displayed: slice.displayed };
+  }
+
+  /** T: the selected points switch positive/negative; with none selected, new points do. */
+  toggleLabel(): void {
+    const points = findLayer(this.model, POINT_PROMPTS, PointsLayer);
+    if (!points) return;
+    const selected = [...points.selected];
+    if (selected.length) {
+      const now = points.properties[LABEL_PROPERTY]?.[selected[0]] === 'negative' ? 'positive' : 'negative';
+      points.setProperty(LABEL_PROPERTY, now, selected);
+    } else {
+      points.currentProperties = { [LABEL_PROPERTY]: this.pointLabel === 'positive' ? 'negative' : 'positive' };
+    }
+    this._stateChanged.emit();
+  }
+
+  /** S: segments the current prompts now (they also segment live as they change). */
+  async segmentNow(): Promise<void> {
+    this.lastKey = '';
+    this.schedule();
+    await this.settled();
+  }
+
+  /** Resolves once no run is pending. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /**
+   * C: the current object goes into `committed_objects` with the next free id, as one undo step
+   * ("Commit object"); prompts and the current object are cleared. Returns the id, or null when
+   * there was nothing to commit.
+   */
+  async commit(): Promise<number | null> {
+    await this.settled();
+    const current = findLayer(this.model, CURRENT_OBJECT, LabelsLayer);
+    const committed = findLayer(this.model, COMMITTED_OBJECTS, LabelsLayer);
+    if (!current || !committed) return null;
+    const box = nonzeroBox(current.data);
+    if (!box) {
+      this.events.message?.('nothing to commit: segment an object first', false);
+      return null;
+    }
+    const id = Number(committed.maxLabel()) + 1;
+    committed.paintMask(box.start, box.mask, id, 'Commit object');
+    this.clear();
+    this.events.message?.(`committed object ${id}`, false);
+    return id;
+  }
+
+  /** Shift+C: removes every prompt and the current object (micro-sam's "clear annotations"). */
+  clear(): void {
+    findLayer(this.model, POINT_PROMPTS, PointsLayer)?.setData([]);
+    findLayer(this.model, BOX_PROMPTS, ShapesLayer)?.setData([]);
+    const current = findLayer(this.model, CURRENT_OBJECT, LabelsLayer);
+    if (current && nonzeroBox(current.data)) current.setData(zerosLike(current.data));
+    this.last = null;
+    this.lastKey = '';
+  }
+
+  /** Drops the kept embeddings (a new model, or to free memory). */
+  forgetEmbeddings(): void {
+    this.embeddings.clear();
+    this.last = null;
+    this.lastKey = '';
+  }
+
+  private onLayerChanged(_: ViewerModel, change: { layer: Layer; what: LayerChange }): void {
+    const name = change.layer.name;
+    if (change.layer.id === this.imageId && change.what === 'data') {
+      this.forgetEmbeddings(); // the pixels changed: every plane's embeddings are stale
+      this.schedule();
+    } else if (name === POINT_PROMPTS || name === BOX_PROMPTS) {
+      this.schedule();
+    }
+  }
+
+  /** Runs one segmentation after the current one; prompt changes meanwhile coalesce into it. */
+  private schedule(): void {
+    if (!this._active) return;
+    this.dirty = true;
+    if (this.running) return;
+    this.running = (async () => {
+      try {
+        while (this.dirty) {
+          this.dirty = false;
+          await this.runOnce();
+        }
+      } finally {
+        this.running = null;
+      }
+    })();
+  }
+
+  private async runOnce(): Promise<void> {
+    const image = this.image;
+    const plane = this.currentPlane();
+    if (!image || !plane) return;
+    const prompt = promptsOnPlane(this.model, image, plane);
+    const planeKey = `${plane.step.join(',')}|${plane.displayed.join(',')}`;
+    const key = `${planeKey}|${promptKey(prompt)}`;
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    try {
+      if (!prompt) {
+        this.writeCurrent(plane, null);
+        this.last = null;
+        return;
+      }
+      const embedding = await this.embeddings.get(image, plane, this.events);
+      const refine = this.last && this.last.planeKey === planeKey && extends_(prompt, this.last.prompt) ? this.last.result.lowRes : undefined;
+      const runtime = await this.runtime();
+      const result = await segmentPrompt(runtime, embedding, prompt, { maskInput: refine });
+      if (this.lastKey !== key) return; // the prompts moved on meanwhile; the next run follows
+      this.writeCurrent(plane, result.mask);
+      this.last = { planeKey, prompt, result };
+      this.events.message?.(`predicted IoU ${result.iou.toFixed(2)}`, false);
+    } catch (err) {
+      this.lastKey = ''; // let the same prompts try again
+      this.events.message?.(`segmentation failed: ${(err as Error).message ?? err}`, true);
+    }
+  }
+
+  /** Replaces the current object's pixels on `plane` by `mask` (null: clears them). Not an undo step. */
+  private writeCurrent(plane: PlaneRef, mask: Uint8Array | null): void {
+    const current = findLayer(this.model, CURRENT_OBJECT, LabelsLayer);
+    if (!current) return;
+    const shape = current.shape;
+    const [row, col] = plane.displayed;
+    const regionShape = shape.map((n, a) => (a === row || a === col ? n : 1));
+    const start = plane.step.map((s, a) => (a === row || a === col ? 0 : s));
+    const region = new Uint32Array(regionShape[row] * regionShape[col]);
+    if (mask) {
+      // The mask is (rows, columns) of the displayed axes; the region is in axis order.
+      const transposed = row > col;
+      const [h, w] = [shape[row], shape[col]];
+      for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) if (mask[r * w + c]) region[transposed ? c * h + r : r * w + c] = 1;
+    }
+    current.writeRegion(start, { dtype: 'uint32', shape: regionShape, data: region });
+  }
+}
+
+/** The selected image layer, else the topmost one. */
+function pickImage(model: ViewerModel): ImageLayer | null {
+  const active = model.activeLayer;
+  if (active instanceof ImageLayer) return active;
+  const images = model.layers.filter((l): l is ImageLayer => l instanceof ImageLayer);
+  return images.length ? images[images.length - 1] : null;
+}
+
+/** Whether `next` adds prompts to `previous` (same box, previous points first): a refinement. */
+function extends_(next: SamPrompt, previous: SamPrompt): boolean {
+  const [a, b] = [previous.points ?? [], next.points ?? []];
+  if (b.length <= a.length || JSON.stringify(next.box) !== JSON.stringify(previous.box)) return false;
+  return a.every((p, i) => p[0] === b[i][0] && p[1] === b[i][1] && previous.labels?.[i] === next.labels?.[i]);
+}
+
+/** The bounding box of the nonzero pixels of `data` and the mask inside it; null when all zero. */
+export function nonzeroBox(data: NDArray): { start: number[]; mask: NDArray } | null {
+  const shape = data.shape;
+  const values = data.data as ArrayLike<number | bigint>;
+  const lo = shape.map(() => Infinity);
+  const hi = shape.map(() => -Infinity);
+  const index = new Array<number>(shape.length).fill(0);
+  for (let k = 0; k < values.length; k++) {
+    if (values[k]) {
+      for (let a = 0; a < shape.length; a++) {
+        if (index[a] < lo[a]) lo[a] = index[a];
+        if (index[a] > hi[a]) hi[a] = index[a];
+      }
+    }
+    for (let a = shape.length - 1; a >= 0 && ++index[a] === shape[a]; a--) index[a] = 0;
+  }
+  if (lo[0] === Infinity) return null;
+  const boxShape = lo.map((l, a) => hi[a] - l + 1);
+  const mask = new Uint8Array(boxShape.reduce((x, y) => x * y, 1));
+  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
+  const at = new Array<number>(shape.length).fill(0);
+  for (let k = 0; k < mask.length; k++) {
+    let flat = 0;
+    for (let a = 0; a < shape.length; a++) flat += (lo[a] + at[a]) * strides[a];
+    mask[k] = values[flat] ? 1 : 0;
+    for (let a = shape.length - 1; a >= 0 && ++at[a] === boxShape[a]; a--) at[a] = 0;
+  }
+  return { start: lo, mask: { dtype: 'uint8', shape: boxShape, data: mask } };
+}
+
+function zerosLike(data: NDArray): NDArray {
+  const Ctor = (data.data as unknown as { constructor: new (n: number) => NDArray['data'] }).constructor;
+  return { dtype: data.dtype, shape: data.shape.slice(), data: new Ctor(data.data.length) };
+}
