@@ -97,6 +97,12 @@ def screenshot_request(request_id: str) -> Dict[str, Any]:
     return _msg("screenshot-request", request_id=request_id)
 
 
+def segment_request(request_id: str, layer_id: str, prompt: Mapping[str, Any]) -> Dict[str, Any]:
+    """Ask the frontend to segment one plane of image ``layer_id`` with its model (see
+    ``seglab._segment`` for the prompt's fields)."""
+    return _msg("segment-request", request_id=request_id, layer_id=layer_id, **prompt)
+
+
 def open_panel(title: Optional[str] = None) -> Dict[str, Any]:
     """Ask the frontend to show this viewer in a main-area panel."""
     return _msg("open-panel") if title is None else _msg("open-panel", title=title)
@@ -140,6 +146,17 @@ def _header(content: Mapping[str, Any], expected: int) -> None:
     if content["transfer"]["nbytes"] != expected:
         raise ProtocolError(f"transfer.nbytes: expected {expected} for the announced data, "
                             f"got {content['transfer']['nbytes']}")
+
+
+def _segment_reply(content: Mapping[str, Any]) -> None:
+    check_str(content.get("request_id"), "request_id")
+    shape = check_list(content.get("shape"), "shape", length=2)
+    check_int(shape[0], "shape[0]", 1, MAX_SCREENSHOT_SIDE * 4)
+    check_int(shape[1], "shape[1]", 1, MAX_SCREENSHOT_SIDE * 4)
+    iou = content.get("iou")
+    if isinstance(iou, bool) or not isinstance(iou, (int, float)) or not math.isfinite(iou):
+        raise ProtocolError(f"iou: expected a finite number, got {iou!r}")
+    _header(content, shape[0] * shape[1])
 
 
 def _data_reply(content: Mapping[str, Any]) -> None:
@@ -263,6 +280,7 @@ _FIELDS = {
     "dims": check_dims,
     "scale-bar": check_scale_bar,
     "screenshot-reply": _screenshot_reply,
+    "segment-reply": _segment_reply,
     "tile-request": _tile_request,
     "layer-list": _layer_list,
     "camera": _camera,
@@ -315,6 +333,6 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 __all__: List[str] = [
     "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
-    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "open_panel", "error", "chunk_ack", "transfer_cancel", "layer_edit", "validate_incoming", "check_descriptor",
+    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "segment_request", "open_panel", "error", "chunk_ack", "transfer_cancel", "layer_edit", "validate_incoming", "check_descriptor",
     "payload_nbytes", "check_json_size",
 ]

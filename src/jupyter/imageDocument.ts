@@ -1,3 +1,4 @@
+import { segmentService } from './segmentService';
 import { ABCWidgetFactory, DocumentRegistry, DocumentWidget, IDocumentWidget } from '@jupyterlab/docregistry';
 import { PathExt } from '@jupyterlab/coreutils';
 import { decodeImageFile } from '../compute/io/imageFile';
@@ -50,6 +51,7 @@ class ImageDocumentWidget extends DocumentWidget<ViewerWidget> {
 export class ImageFileViewerFactory extends ABCWidgetFactory<IDocumentWidget<ViewerWidget>, DocumentRegistry.IModel> {
   protected createNewWidget(context: DocumentRegistry.IContext<DocumentRegistry.IModel>): IDocumentWidget<ViewerWidget> {
     const content = new ViewerWidget(new ViewerModel(), { panZoom: () => currentSettings().panZoom, shortcuts: () => currentSettings().shortcuts });
+    segmentService()?.attach(content);
     const widget = new ImageDocumentWidget({ content, context });
     widget.addClass('jp-SegLab-document');
     content.showOverlay('Loading…');

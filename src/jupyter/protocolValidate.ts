@@ -4,6 +4,7 @@ import { bytesPerElement, DType, DTYPES } from '../core/dtypes';
 import { checkPyramid, PyramidError } from '../core/pyramid';
 import { MAX_ZOOM, MIN_ZOOM } from '../viewer/model/camera';
 import { checkPosition, checkUnit, checkVisible, ScaleBarError } from '../viewer/model/scaleBar';
+import { validateSegmentRequest } from './protocolSegment';
 import {
   fail,
   Obj,
@@ -299,6 +300,7 @@ const KERNEL_TYPES = [
   'dims',
   'scale-bar',
   'screenshot-request',
+  'segment-request',
   'tile-data',
   'layer-order',
   'camera',
@@ -395,6 +397,8 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
     case 'screenshot-request':
       requireString(msg.request_id, 'request_id');
       break;
+    case 'segment-request':
+      return { v: PROTOCOL_VERSION, type: 'segment-request', ...validateSegmentRequest(msg) };
     case 'tile-data': {
       requireString(msg.request_id, 'request_id');
       requireString(msg.layer_id, 'layer_id');

@@ -1,3 +1,4 @@
+import { segmentService } from './segmentService';
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { imageIcon } from '@jupyterlab/ui-components';
 import { ViewerModel } from '../viewer/model/viewerModel';
@@ -45,6 +46,7 @@ class ViewerPanel extends MainAreaWidget<ViewerWidget> {
  */
 export function createViewerPanel(model: ViewerModel, title: string, browserOnly = false): MainAreaWidget<ViewerWidget> {
   const content = new ViewerWidget(model, { panZoom: () => currentSettings().panZoom, shortcuts: () => currentSettings().shortcuts });
+  segmentService()?.attach(content);
   const panel = new ViewerPanel(content, browserOnly);
   panel.id = `seglab-viewer-${++panelCount}`;
   panel.title.label = title;

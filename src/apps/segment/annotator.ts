@@ -16,7 +16,7 @@ import { PointsLayer } from '../../viewer/model/pointsLayer';
 import { ShapesLayer } from '../../viewer/model/shapesLayer';
 import type { ViewerModel } from '../../viewer/model/viewerModel';
 import { PlaneEmbeddings } from './planeEmbeddings';
-import { segmentPrompt, SegmentResult, SegmentRuntime } from './planeSegmenter';
+import { PlaneEmbedding, segmentPrompt, SegmentResult, SegmentRuntime } from './planeSegmenter';
 import {
   BOX_PROMPTS,
   COMMITTED_OBJECTS,
@@ -57,9 +57,10 @@ export class SegmentAnnotator {
   private readonly _stateChanged = new Signal<this, void>(this);
 
   constructor(
-    private readonly model: ViewerModel,
-    private readonly runtime: () => Promise<SegmentRuntime>,
-    private readonly events: AnnotatorEvents = {}
+    readonly model: ViewerModel,
+    readonly runtime: () => Promise<SegmentRuntime>,
+    /** Where messages and progress go (the view showing the tool sets them). */
+    public events: AnnotatorEvents = {}
   ) {
     this.embeddings = new PlaneEmbeddings(runtime);
   }
@@ -125,6 +126,37 @@ export class SegmentAnnotator {
     if (!slice) return null;
     const n = spatialShape(image).length;
     return { step: slice.step.slice(0, n), displayed: slice.displayed };
+  }
+
+  /** The plane of `image` at `step` (its leading axes; default the slice shown), displayed as the viewer shows it. */
+  planeOf(image: ImageLayer, step?: readonly number[]): PlaneRef {
+    const n = spatialShape(image).length;
+    const slice = this.model.sliceOf(image);
+    const displayed: [number, number] = slice ? slice.displayed : [n - 2, n - 1];
+    const full = slice ? slice.step.slice(0, n) : new Array<number>(n).fill(0);
+    if (step) {
+      const leading = [...Array(n).keys()].filter(a => !displayed.includes(a));
+      if (step.length !== leading.length) throw new RangeError(`expected ${leading.length} index(es) for the leading axes of "${image.name}", got ${step.length}`);
+      leading.forEach((axis, i) => {
+        if (!(step[i] >= 0 && step[i] < image.shape[axis])) throw new RangeError(`index ${step[i]} is outside axis ${axis} of "${image.name}" (0..${image.shape[axis] - 1})`);
+        full[axis] = step[i];
+      });
+    }
+    return { step: full, displayed };
+  }
+
+  /** The plane's embeddings (kept), computed with progress when new. */
+  embeddingOf(image: ImageLayer, plane: PlaneRef, signal?: AbortSignal): Promise<PlaneEmbedding> {
+    return this.embeddings.get(image, plane, this.events, signal);
+  }
+
+  /** One prediction on a plane, outside the live tool (`viewer.segment` from the kernel). */
+  async predictOn(image: ImageLayer, step: readonly number[] | undefined, prompt: SamPrompt, multimask?: boolean): Promise<SegmentResult & { shape: [number, number] }> {
+    if (image.lazy) throw new Error(`image "${image.name}" is lazy: its pixels are not in the browser`);
+    const plane = this.planeOf(image, step);
+    const embedding = await this.embeddingOf(image, plane);
+    const result = await segmentPrompt(await this.runtime(), embedding, prompt, { multimask });
+    return { ...result, shape: embedding.originalSize };
   }
 
   /** T: the selected points switch positive/negative; with none selected, new points do. */
@@ -234,7 +266,7 @@ export class SegmentAnnotator {
         this.last = null;
         return;
       }
-      const embedding = await this.embeddings.get(image, plane, this.events);
+      const embedding = await this.embeddingOf(image, plane);
       const refine = this.last && this.last.planeKey === planeKey && extends_(prompt, this.last.prompt) ? this.last.result.lowRes : undefined;
       const runtime = await this.runtime();
       const result = await segmentPrompt(runtime, embedding, prompt, { maskInput: refine });
@@ -249,7 +281,7 @@ export class SegmentAnnotator {
   }
 
   /** Replaces the current object's pixels on `plane` by `mask` (null: clears them). Not an undo step. */
-  private writeCurrent(plane: PlaneRef, mask: Uint8Array | null): void {
+  writeCurrent(plane: PlaneRef, mask: Uint8Array | null): void {
     const current = findLayer(this.model, CURRENT_OBJECT, LabelsLayer);
     if (!current) return;
     const shape = current.shape;

@@ -9,14 +9,11 @@ import { ImageLayer } from '../../viewer/model/imageLayer';
 import { el } from '../../viewer/ui/controlsDom';
 import type { ViewerWidget } from '../../viewer/ui/viewerWidget';
 import { SegmentAnnotator } from './annotator';
-import type { SegmentRuntime } from './planeSegmenter';
 import { BOX_PROMPTS, findLayer, POINT_PROMPTS } from './promptLayers';
 import { ShapesLayer } from '../../viewer/model/shapesLayer';
 import { PointsLayer } from '../../viewer/model/pointsLayer';
 
 export interface SegmentToolOptions {
-  /** The runtime of the model in use (loaded on first need). */
-  runtime(): Promise<SegmentRuntime>;
   /** What the bar says about the model and backend, e.g. "seglab-nucleus-prompter · WASM, 1 thread". */
   describe(): string;
   /** Propagation through slices (3D/time); left out: no button. */
@@ -32,7 +29,6 @@ const button = (text: string, title: string, onClick: () => void): HTMLButtonEle
 };
 
 export class SegmentTool {
-  readonly annotator: SegmentAnnotator;
   private readonly group = el('div', 'jp-SegLab-toolGroup jp-SegLab-segmentTools');
   private readonly toggle: HTMLButtonElement;
   private readonly labelButton: HTMLButtonElement;
@@ -42,13 +38,14 @@ export class SegmentTool {
 
   constructor(
     private readonly viewer: ViewerWidget,
+    /** Shared by every view of the same viewer model. */
+    readonly annotator: SegmentAnnotator,
     private readonly options: SegmentToolOptions
   ) {
-    const show = (text: string, isError: boolean) => viewer.showMessage(text, isError);
-    this.annotator = new SegmentAnnotator(viewer.model, options.runtime, {
-      message: show,
+    annotator.events = {
+      message: (text, isError) => viewer.showMessage(text, isError),
       progress: (label, fraction, cancel) => viewer.showProgress(label, fraction, cancel)
-    });
+    };
     this.group.setAttribute('role', 'group');
     this.group.setAttribute('aria-label', 'Segment');
     this.toggle = button('Segment', 'Segment objects with a SAM-family model (points and boxes)', () => this.setActive(!this.annotator.active));
@@ -137,7 +134,6 @@ export class SegmentTool {
     this.annotator.stateChanged.disconnect(this.refresh, this);
     this.viewer.model.layerChanged.disconnect(this.refresh, this);
     this.viewer.model.layersChanged.disconnect(this.refresh, this);
-    this.annotator.dispose();
     this.bar.dispose();
   }
 

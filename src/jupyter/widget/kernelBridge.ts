@@ -28,6 +28,8 @@ import {
   validateKernelMessage
 } from '../protocol';
 import { applyDescriptor, applyProps, describeLayer, displayFieldsOf, itemCountOf, itemStyleOf } from './layerCodec';
+import { segmentReplyMessage } from '../protocolSegment';
+import type { SegmentRequest } from '../protocolSegment';
 import { LabelsEdits } from './labelsEdits';
 import { REPLY_WINDOW, ReplySender } from './replySender';
 import { KernelTileSource } from './tileSource';
@@ -42,6 +44,15 @@ export interface BridgeEvents {
   progress?: (layerName: string, fraction: number, transferId: string) => void;
   /** The canvas of a displayed view as RGBA (H, W, 4), or null when none is displayed. */
   screenshot?: () => NDArray | null;
+  /** `viewer.segment(...)`: the viewer's segment model on a plane; absent: no model here. */
+  segment?: (request: SegmentRequest) => Promise<SegmentAnswer>;
+}
+
+/** A mask for `viewer.segment`: (height, width) 0/1 bytes and the model's predicted IoU. */
+export interface SegmentAnswer {
+  mask: Uint8Array;
+  shape: [number, number];
+  iou: number;
 }
 
 /** How often a pan or zoom in progress updates `viewer.camera` in the kernel. */
@@ -231,6 +242,9 @@ export class KernelBridge {
       case 'screenshot-request':
         this.replyWithScreenshot(message.request_id);
         break;
+      case 'segment-request':
+        void this.replyWithSegment(message);
+        break;
       case 'open-panel':
         this.events.openPanel?.(message.title ?? undefined);
         break;
@@ -353,6 +367,20 @@ export class KernelBridge {
     const header = makeTransferHeader(`${this.clientId}-shot-${++replyCounter}`, bytes.byteLength);
     this.post(screenshotReplyMessage(requestId, height, width, header));
     this.replies.start(requestId, header.id, bytes, header.chunk_bytes);
+  }
+
+  private async replyWithSegment(request: SegmentRequest): Promise<void> {
+    const fail = (text: string) => this.post(errorMessage(text, { request_id: request.request_id }));
+    if (!this.events.segment) return fail('this viewer has no segment model (open it in JupyterLab with SegLab installed)');
+    try {
+      const { mask, shape, iou } = await this.events.segment(request);
+      if (this.gone) return;
+      const header = makeTransferHeader(`${this.clientId}-mask-${++replyCounter}`, mask.byteLength);
+      this.post(segmentReplyMessage(request.request_id, shape[0], shape[1], iou, header) as unknown as FrontendMessage);
+      this.replies.start(request.request_id, header.id, mask, header.chunk_bytes);
+    } catch (err) {
+      fail(String((err as Error).message ?? err));
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import { segmentService } from '../segmentService';
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import { ISignal, Signal } from '@lumino/signaling';
 import { JSONObject } from '@lumino/coreutils';
@@ -81,6 +82,11 @@ export class SegLabViewerModel extends DOMWidgetModel {
       },
       problem: text => this._status.emit({ text, isError: true }),
       screenshot: () => (this.screenshotSources.length ? this.screenshotSources[0]() : null),
+      segment: request => {
+        const service = segmentService();
+        if (!service) return Promise.reject(new Error('SegLab\'s model service is not running in this JupyterLab'));
+        return service.segment(this.viewer, request);
+      },
       progress: (name, fraction, transferId) => this._progress.emit({ name, fraction, transferId })
     });
     registerUnsavedCheck(this.viewer, () => this.bridge.unsavedLayerNames());

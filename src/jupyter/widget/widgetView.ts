@@ -2,6 +2,7 @@ import { DOMWidgetView } from '@jupyter-widgets/base';
 import { Widget } from '@lumino/widgets';
 import { NDArray } from '../../core/ndarray';
 import { ViewerWidget } from '../../viewer/ui/viewerWidget';
+import { segmentService } from '../segmentService';
 import { currentSettings } from '../settings';
 import { SegLabViewerModel, StatusMessage, TransferProgress } from './widgetModel';
 
@@ -18,6 +19,7 @@ export class SegLabViewerView extends DOMWidgetView {
       shortcuts: () => currentSettings().shortcuts
     });
     this.viewerWidget = viewer;
+    segmentService()?.attach(viewer);
     // Lumino needs its attach messages (child widgets of the viewer listen for them); the
     // output element is in the page once ipywidgets resolves `displayed`.
     void this.displayed.then(() => {

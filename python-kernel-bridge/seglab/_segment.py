@@ -1,0 +1,131 @@
+"""``viewer.segment(...)``: a SAM-family model segments one plane of an image, in the browser.
+
+The model runs where the viewer is (the user's browser, WebGPU or WASM), so the kernel needs no
+GPU and no model files: the kernel sends the prompt (``segment-request``) and gets the mask back
+as a chunked ``segment-reply``. Coordinates follow napari: points are ``(row, column)`` in the
+image layer's data coordinates (what ``viewer.layers['point_prompts'].data`` holds), the box is
+``(row0, col0, row1, col1)``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Union
+
+import numpy as np
+
+from . import protocol
+from ._bridge import _Request
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .layers import ImageLayer
+
+#: The most point prompts one request carries (SAM's prompt encoder takes any number; a
+#: click-driven prompt has a handful).
+MAX_POINTS = 1000
+
+
+def _finite_pairs(points: Any) -> np.ndarray:
+    arr = np.asarray(points, dtype=float)
+    if arr.ndim == 1 and arr.size == 2:
+        arr = arr[None]
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"segment: expected points as (N, 2) (row, column) pairs, got shape {arr.shape}")
+    if len(arr) > MAX_POINTS:
+        raise ValueError(f"segment: expected at most {MAX_POINTS} points, got {len(arr)}")
+    if not np.isfinite(arr).all():
+        raise ValueError("segment: point coordinates must be finite numbers")
+    return arr
+
+
+def build_prompt(points: Any = None, labels: Any = None, box: Any = None, step: Any = None,
+                 multimask: Optional[bool] = None) -> Dict[str, Any]:
+    """The ``segment-request`` fields for a prompt, checked; raises ValueError saying what
+    was expected."""
+    prompt: Dict[str, Any] = {"points": [], "labels": []}
+    if points is not None:
+        pts = _finite_pairs(points)
+        if labels is None:
+            lab = np.ones(len(pts), int)
+        else:
+            lab = np.asarray(labels).reshape(-1)
+            if len(lab) != len(pts) or not np.isin(lab, (0, 1)).all():
+                raise ValueError(f"segment: expected one label per point, each 1 (object) or 0 (background); "
+                                 f"got {lab.tolist()!r} for {len(pts)} points")
+        prompt["points"] = pts.tolist()
+        prompt["labels"] = [int(v) for v in lab]
+    elif labels is not None:
+        raise ValueError("segment: labels were given without points")
+    if box is not None:
+        b = np.asarray(box, dtype=float).reshape(-1)
+        if b.size != 4 or not np.isfinite(b).all() or not (b[2] > b[0] and b[3] > b[1]):
+            raise ValueError(f"segment: expected box as (row0, col0, row1, col1) with row1 > row0 and col1 > col0, got {box!r}")
+        prompt["box"] = b.tolist()
+    if not prompt["points"] and "box" not in prompt:
+        raise ValueError("segment: expected points=... and/or box=...")
+    if step is not None:
+        s = [int(v) for v in np.asarray(step).reshape(-1)]
+        prompt["step"] = s
+    if multimask is not None:
+        prompt["multimask"] = bool(multimask)
+    return prompt
+
+
+class SegmentMixin:
+    """Mixin of :class:`~seglab.Viewer`: ``segment``."""
+
+    def segment(self, points: Any = None, labels: Any = None, box: Any = None, *,
+                layer: Union[str, "ImageLayer", None] = None, step: Optional[Sequence[int]] = None,
+                multimask: Optional[bool] = None, return_iou: bool = False,
+                timeout: Optional[float] = None) -> Any:
+        """The mask (bool, the plane's shape) the viewer's segment model gives for a prompt,
+        as micro-sam's ``segment_from_points`` / ``segment_from_box`` would.
+
+        ``points``: (N, 2) ``(row, column)`` in the image's data coordinates; ``labels``: 1
+        (object, default) or 0 (background) per point; ``box``: ``(row0, col0, row1, col1)``.
+        ``layer``: the image (name or layer; default the top image layer). ``step``: the
+        index on every leading axis of an nD image (default: the slice the viewer shows).
+        ``multimask``: SAM's choice of three masks (default: only for a lone point).
+        ``return_iou``: return ``(mask, predicted_iou)`` instead.
+
+        Runs in the browser showing the viewer, with the model chosen there (or by
+        :meth:`set_model`). Raises RuntimeError when no viewer is displayed or the model
+        fails, TimeoutError after ``timeout`` seconds (default 120: the first call computes
+        the plane's embeddings).
+        """
+        image = self._segment_target(layer)
+        prompt = build_prompt(points, labels, box, step, multimask)
+        if "step" in prompt and len(prompt["step"]) != image.ndim - 2:
+            raise ValueError(f"segment: expected step with {image.ndim - 2} index(es) for the leading axes of "
+                             f"{image.name!r} {tuple(image.shape)}, got {prompt['step']}")
+        if not self._await_frontend():
+            raise RuntimeError("viewer.segment() runs the model in the browser: display the viewer in an open "
+                               "JupyterLab tab first (no frontend has connected)")
+        request = _Request(decode=_decode_mask, max_bytes=self.max_bytes)
+        result = self._ask(request, protocol.segment_request(request.id, image.id, prompt),
+                           120.0 if timeout is None else timeout, "a segmentation")
+        mask, iou = result
+        return (mask, iou) if return_iou else mask
+
+    def _segment_target(self, layer: Any) -> "ImageLayer":
+        from .layers import ImageLayer
+
+        if layer is None:
+            images = [la for la in self._layer_list if isinstance(la, ImageLayer)]
+            if not images:
+                raise ValueError("segment: the viewer has no image layer (add_image first)")
+            return images[-1]
+        found = self._layer_list[layer] if isinstance(layer, str) else layer
+        if not isinstance(found, ImageLayer):
+            raise ValueError(f"segment: expected an image layer, got {type(found).__name__} {getattr(found, 'name', found)!r}")
+        return found
+
+    def _on_segment_reply(self, msg: Dict[str, Any], _buffers: Any) -> None:
+        self._start_reply(msg["request_id"], msg["transfer"], (tuple(msg["shape"]), float(msg["iou"])))
+
+
+def _decode_mask(meta: Any, payload: bytearray) -> Any:
+    shape, iou = meta
+    if len(payload) != shape[0] * shape[1] or not math.isfinite(iou):
+        raise ValueError(f"segment-reply: expected {shape[0] * shape[1]} mask bytes, got {len(payload)}")
+    return np.frombuffer(payload, np.uint8).reshape(shape).astype(bool), iou

@@ -1,0 +1,102 @@
+"""viewer.segment(...): the prompt checks, the segment-request the kernel sends, and the mask it
+takes back from a segment-reply (in process: the frontend's messages are fed to the real
+handler; the model itself runs in the browser and is tested by the jest and ui-tests)."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from inprocess import capturing_viewer, frontend
+from seglab._segment import build_prompt
+
+
+@pytest.fixture
+def viewer(monkeypatch):
+    v = capturing_viewer(monkeypatch)
+    v.add_image(np.zeros((2, 30, 40), np.uint16), name="stack")
+    frontend(v, type="hello", client_id="tab-1")
+    return v
+
+
+def _answer(v, mask, iou=0.9):
+    request = next(c for c, _ in v.sent if c["type"] == "segment-request")
+    payload = np.ascontiguousarray(mask, np.uint8).tobytes()
+    tid = "mask-" + request["request_id"]
+    frontend(v, type="segment-reply", request_id=request["request_id"], shape=list(mask.shape), iou=iou,
+             transfer={"id": tid, "nbytes": len(payload), "chunk_bytes": 1 << 20, "n_chunks": 1})
+    frontend(v, [memoryview(payload)], type="chunk", transfer_id=tid, index=0, offset=0)
+    return request
+
+
+def _in_thread(fn):
+    out = {}
+
+    def run():
+        try:
+            out["value"] = fn()
+        except Exception as exc:  # noqa: BLE001 - handed to the test
+            out["error"] = exc
+    t = threading.Thread(target=run)
+    t.start()
+    return t, out
+
+
+def _wait_for_request(v):
+    deadline = time.time() + 5
+    while not any(c["type"] == "segment-request" for c, _ in v.sent):
+        assert time.time() < deadline, "no segment-request was sent"
+        time.sleep(0.01)
+
+
+def test_segment_sends_the_prompt_and_returns_the_mask(viewer):
+    mask = np.zeros((30, 40), np.uint8)
+    mask[5:9, 10:20] = 1
+    t, out = _in_thread(lambda: viewer.segment([[7, 15], [20, 30]], labels=[1, 0], box=(2, 8, 12, 25), step=[1],
+                                               return_iou=True))
+    _wait_for_request(viewer)
+    request = _answer(viewer, mask, iou=0.75)
+    t.join(5)
+    got, iou = out["value"]
+    assert got.dtype == bool and (got == mask.astype(bool)).all() and iou == 0.75
+    assert request["points"] == [[7.0, 15.0], [20.0, 30.0]] and request["labels"] == [1, 0]
+    assert request["box"] == [2.0, 8.0, 12.0, 25.0] and request["step"] == [1]
+    assert request["layer_id"] == viewer.layers["stack"].id
+
+
+def test_segment_reports_the_frontends_error(viewer):
+    t, out = _in_thread(lambda: viewer.segment([3, 4]))
+    _wait_for_request(viewer)
+    request = next(c for c, _ in viewer.sent if c["type"] == "segment-request")
+    frontend(viewer, type="error", request_id=request["request_id"], message="point (x 4.0, y 3.0) is outside")
+    t.join(5)
+    assert isinstance(out["error"], RuntimeError) and "outside" in str(out["error"])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({}, r"expected points=\.\.\. and/or box=\.\.\."),
+    ({"points": [[1, 2, 3]]}, r"expected points as \(N, 2\)"),
+    ({"points": [[1, np.nan]]}, "finite"),
+    ({"points": [[1, 2]], "labels": [2]}, "each 1 .object. or 0"),
+    ({"labels": [1]}, "labels were given without points"),
+    ({"box": (5, 5, 1, 9)}, "row1 > row0"),
+    ({"points": np.zeros((1001, 2))}, "at most 1000 points"),
+])
+def test_bad_prompts_are_refused_with_what_was_expected(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        build_prompt(**kwargs)
+
+
+def test_segment_checks_layer_step_and_frontend(monkeypatch, viewer):
+    with pytest.raises(ValueError, match=r"expected step with 1 index"):
+        viewer.segment([1, 1], step=[0, 0])
+    viewer.add_labels(np.zeros((2, 30, 40), np.int32), name="lab")
+    with pytest.raises(ValueError, match="expected an image layer, got LabelsLayer 'lab'"):
+        viewer.segment([1, 1], layer="lab")
+    lonely = capturing_viewer(monkeypatch)
+    with pytest.raises(ValueError, match="no image layer"):
+        lonely.segment([1, 1])
+    lonely.add_image(np.zeros((4, 4), np.uint8))
+    with pytest.raises(RuntimeError, match=r"display the viewer in an open JupyterLab tab first"):
+        lonely.segment([1, 1])

@@ -1,0 +1,57 @@
+/**
+ * `segment-request` (kernel -> frontend: `viewer.segment(...)`) and `segment-reply` (the mask
+ * back, chunked like a screenshot): the checks and the builder. Coordinates are napari's
+ * (row, column) in the image layer's data coordinates; see seglab/_segment.py.
+ */
+import type { TransferHeader } from '../core/transfer';
+import { MAX_SCREENSHOT_SIDE, PROTOCOL_VERSION, ProtocolError } from './protocolTypes';
+import { Obj, requireBool, requireInt, requireList, requireNumber, requireString, requireTransfer } from './protocolChecks';
+
+/** The most point prompts one request may carry (seglab/_segment.py's MAX_POINTS). */
+export const MAX_SEGMENT_POINTS = 1000;
+/** The largest plane side a mask reply may have. */
+export const MAX_SEGMENT_SIDE = MAX_SCREENSHOT_SIDE * 4;
+
+export interface SegmentRequest {
+  request_id: string;
+  layer_id: string;
+  /** (row, column) per point. */
+  points: Array<[number, number]>;
+  labels: Array<0 | 1>;
+  /** (row0, col0, row1, col1). */
+  box?: [number, number, number, number];
+  /** Index on each leading axis of an nD image; absent: the slice shown. */
+  step?: number[];
+  multimask?: boolean;
+}
+
+export function validateSegmentRequest(msg: Obj): SegmentRequest {
+  const points = requireList(msg.points, 'points', undefined, MAX_SEGMENT_POINTS).map((p, i) => {
+    const pair = requireList(p, `points[${i}]`, 2);
+    return [requireNumber(pair[0], `points[${i}][0]`), requireNumber(pair[1], `points[${i}][1]`)] as [number, number];
+  });
+  const labels = requireList(msg.labels, 'labels', points.length).map((v, i) => requireInt(v, `labels[${i}]`, 0, 1) as 0 | 1);
+  const out: SegmentRequest = { request_id: requireString(msg.request_id, 'request_id'), layer_id: requireString(msg.layer_id, 'layer_id'), points, labels };
+  if (msg.box !== undefined && msg.box !== null) {
+    const b = requireList(msg.box, 'box', 4).map((v, i) => requireNumber(v, `box[${i}]`));
+    if (!(b[2] > b[0] && b[3] > b[1])) throw new ProtocolError(`box: expected (row0, col0, row1, col1) with row1 > row0 and col1 > col0, got (${b.join(', ')})`);
+    out.box = b as [number, number, number, number];
+  }
+  if (points.length === 0 && !out.box) throw new ProtocolError('points/box: expected at least one point or a box');
+  if (msg.step !== undefined) out.step = requireList(msg.step, 'step', undefined, 3).map((v, i) => requireInt(v, `step[${i}]`));
+  if (msg.multimask !== undefined) out.multimask = requireBool(msg.multimask, 'multimask');
+  return out;
+}
+
+export function segmentReplyMessage(requestId: string, height: number, width: number, iou: number, transfer: TransferHeader): Record<string, unknown> {
+  requireInt(height, 'shape[0]', 1, MAX_SEGMENT_SIDE);
+  requireInt(width, 'shape[1]', 1, MAX_SEGMENT_SIDE);
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'segment-reply',
+    request_id: requireString(requestId, 'request_id'),
+    shape: [height, width],
+    iou: requireNumber(iou, 'iou'),
+    transfer: requireTransfer(transfer, height * width)
+  };
+}

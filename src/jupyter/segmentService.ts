@@ -1,0 +1,125 @@
+/**
+ * The segment tool for every SegLab viewer of this JupyterLab page: one annotator per viewer
+ * model (shared by its views: an output and a panel segment the same object), one model
+ * runtime (a Web Worker) per model id shared by all viewers, and `viewer.segment(...)` from
+ * the kernel. Models come from the registry (settings, the kernel); when none is configured,
+ * the project's own small nucleus model that ships in the extension's static folder (it is
+ * not SAM; see python-kernel-bridge/seglab/models/prompter/README.md).
+ */
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+import type { ModelService } from '../compute/models/modelService';
+import { ModelEntry } from '../compute/models/types';
+import { createSamRuntime, formatBackendInfo, SamRuntime } from '../compute/sam/runtime';
+import { SegmentAnnotator } from '../apps/segment/annotator';
+import { SegmentTool } from '../apps/segment/segmentTool';
+import { propagateObject } from '../apps/segment/propagateObject';
+import type { ViewerModel } from '../viewer/model/viewerModel';
+import type { ViewerWidget } from '../viewer/ui/viewerWidget';
+import type { SegmentAnswer } from './widget/kernelBridge';
+import type { SegmentRequest } from './protocolSegment';
+import { ImageLayer } from '../viewer/model/imageLayer';
+
+/** The model used when the settings name none: shipped in static/models/prompter/. */
+export const BUNDLED_MODEL_ID = 'seglab-nucleus-prompter';
+
+function bundledEntry(): ModelEntry {
+  const base = URLExt.join(PageConfig.getOption('fullLabextensionsUrl') || URLExt.join(PageConfig.getBaseUrl(), 'lab/extensions'), 'seglab/static/models/prompter');
+  const url = (file: string) => new URL(URLExt.join(base, file), window.location.href).href;
+  return {
+    id: BUNDLED_MODEL_ID,
+    family: 'seglab_prompter',
+    encoder: { kind: 'url', url: url('encoder.onnx') },
+    decoder: { kind: 'url', url: url('decoder.onnx') },
+    inputSize: 1024,
+    pixelMean: [123.675, 116.28, 103.53],
+    pixelStd: [58.395, 57.12, 57.375],
+    name: 'SegLab nucleus prompter (small, trained by SegLab on nuclei; not SAM)',
+    origin: 'added'
+  };
+}
+
+export class SegmentService {
+  private readonly annotators = new WeakMap<ViewerModel, SegmentAnnotator>();
+  private readonly modelOf = new WeakMap<ViewerModel, string>();
+  private readonly runtimes = new Map<string, Promise<SamRuntime>>();
+  private readonly described = new Map<string, string>();
+
+  constructor(private readonly models: ModelService) {
+    if (!models.registry.get(BUNDLED_MODEL_ID)) models.registry.add(bundledEntry());
+  }
+
+  /** The model id a viewer uses: its own (set from the kernel), the default, or the bundled one. */
+  modelIdFor(viewer: ViewerModel): string {
+    return this.modelOf.get(viewer) ?? this.models.registry.defaultModel?.id ?? BUNDLED_MODEL_ID;
+  }
+
+  setModel(viewer: ViewerModel, id: string): void {
+    if (!this.models.registry.get(id)) throw new Error(`no model ${JSON.stringify(id)} in the registry`);
+    this.modelOf.set(viewer, id);
+    this.annotators.get(viewer)?.forgetEmbeddings(); // embeddings belong to the model that made them
+  }
+
+  /** The runtime of model `id`, loading its files (with progress) and starting its worker once. */
+  runtime(id: string, progress?: (label: string | null, fraction: number) => void): Promise<SamRuntime> {
+    let runtime = this.runtimes.get(id);
+    if (!runtime) {
+      runtime = (async () => {
+        const files = await this.models.load(id, {
+          onProgress: (loaded, total) => progress?.(`loading model ${id}`, total ? loaded / total : 0)
+        });
+        progress?.(null, 1);
+        const rt = await createSamRuntime({ encoder: files.encoder, decoder: files.decoder });
+        const describe = () => this.described.set(id, `${id} · ${formatBackendInfo(rt.info)}`);
+        describe();
+        rt.infoChanged.connect(describe);
+        return rt;
+      })();
+      runtime.catch(() => this.runtimes.delete(id)); // a failed load may be retried
+      this.runtimes.set(id, runtime);
+    }
+    return runtime;
+  }
+
+  annotatorFor(viewer: ViewerModel): SegmentAnnotator {
+    let annotator = this.annotators.get(viewer);
+    if (!annotator) {
+      annotator = new SegmentAnnotator(viewer, () => this.runtime(this.modelIdFor(viewer)));
+      this.annotators.set(viewer, annotator);
+    }
+    return annotator;
+  }
+
+  /** Adds the segment tool to a view. */
+  attach(widget: ViewerWidget): SegmentTool {
+    const viewer = widget.model;
+    return new SegmentTool(widget, this.annotatorFor(viewer), {
+      describe: () => this.described.get(this.modelIdFor(viewer)) ?? `${this.modelIdFor(viewer)} (loads on first use)`,
+      propagate: async annotator => void (await propagateObject(annotator))
+    });
+  }
+
+  /** `viewer.segment(...)` from the kernel: one plane, the model's mask at the plane's size. */
+  async segment(viewer: ViewerModel, request: SegmentRequest): Promise<SegmentAnswer> {
+    const image = viewer.getLayer(request.layer_id);
+    if (!(image instanceof ImageLayer)) throw new Error(`segment: layer ${JSON.stringify(request.layer_id)} is not an image layer of this viewer`);
+    const annotator = this.annotatorFor(viewer);
+    const result = await annotator.predictOn(image, request.step, {
+      points: request.points.map(([r, c]) => [c, r] as [number, number]),
+      labels: request.labels,
+      box: request.box ? [request.box[1], request.box[0], request.box[3], request.box[2]] : undefined
+    }, request.multimask);
+    return { mask: result.mask, shape: result.shape, iou: result.iou };
+  }
+}
+
+let service: SegmentService | null = null;
+
+/** Called once by the models plugin; views created before it get no segment tool. */
+export function setSegmentService(models: ModelService): SegmentService {
+  service = new SegmentService(models);
+  return service;
+}
+
+export function segmentService(): SegmentService | null {
+  return service;
+}
