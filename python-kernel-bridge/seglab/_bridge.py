@@ -75,7 +75,9 @@ class CommBridge:
             wait_until(lambda: self._frontend_seen, HELLO_GRACE_S, comm=self.comm)
         return self._frontend_seen
 
-    def _ask(self, request: _Request, message: Dict[str, Any], timeout: float, what: str) -> Any:
+    def _ask(self, request: _Request, message: Dict[str, Any], timeout: float, what: str,
+             post: Optional[Callable[[], None]] = None) -> Any:
+        """Sends ``message`` (or runs ``post``, e.g. to queue a transfer) and waits for the reply."""
         with self._lock:
             self._requests[request.id] = request
         progress = TransferProgress(f"receiving {what.split(' (')[0]}")
@@ -90,7 +92,7 @@ class CommBridge:
                 progress.update(min(a.nbytes, a.received * a.chunk_bytes), a.nbytes)
             return request.done.is_set()
         try:
-            answered = wait_until(done, timeout, comm=self.comm, start=lambda: self._post(message))
+            answered = wait_until(done, timeout, comm=self.comm, start=post or (lambda: self._post(message)))
         finally:
             with self._lock:
                 self._requests.pop(request.id, None)

@@ -9,13 +9,18 @@ image layer's data coordinates (what ``viewer.layers['point_prompts'].data`` hol
 
 from __future__ import annotations
 
+import json
 import math
-from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Union
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import protocol
 from ._bridge import _Request
+from ._outbox import Outgoing
+from .transfer import split_chunks_of_parts, transfer_header
 
 if TYPE_CHECKING:  # pragma: no cover
     from .layers import ImageLayer
@@ -107,6 +112,40 @@ class SegmentMixin:
         mask, iou = result
         return (mask, iou) if return_iou else mask
 
+    def set_model(self, model: Any, *, timeout: Optional[float] = None) -> str:
+        """Chooses the model the viewer segments with; returns its id.
+
+        ``model``: the id of a model in SegLab's ``models`` setting, or a folder (or its
+        ``seglab-model.json``) as ``python -m seglab.models export`` writes it, e.g.
+        :func:`seglab.models.bundled_prompter`. A folder's files are sent from the kernel
+        (so they need not be on the Jupyter server) and kept in the browser's model cache.
+        Blocks until the viewer has the model (default timeout: 60 s plus 1 s per 20 MB).
+        """
+        if not self._await_frontend():
+            raise RuntimeError("viewer.set_model() needs a frontend: display the viewer in an open "
+                               "JupyterLab tab first (no frontend has connected)")
+        request = _Request(decode=lambda meta, _payload: meta, max_bytes=0)
+        if isinstance(model, str) and not os.path.exists(model):
+            if not model or len(model) > 256 or os.sep in model:
+                raise ValueError(f"set_model: expected a model id or a model folder, got {model!r} (no such folder)")
+            message = protocol.model_select(request.id, model)
+            return self._ask(request, message, 60.0 if timeout is None else timeout, f"model {model!r}")
+        manifest, encoder, decoder = read_model_folder(model)
+        total = len(encoder) + len(decoder)
+        header = transfer_header(total, self.chunk_bytes)
+        message = protocol.model_data(request.id, manifest, len(encoder), len(decoder), header)
+        chunks = split_chunks_of_parts([memoryview(encoder), memoryview(decoder)], self.chunk_bytes)
+        outgoing = Outgoing(header["id"], header["n_chunks"], self.chunk_bytes, lambda i: chunks[i])
+        wait = (60.0 + total / 20e6) if timeout is None else timeout
+        return self._ask(request, message, wait, f"the model {manifest.get('id')!r}",
+                         post=lambda: self._outbox.post_transfer(message, outgoing))
+
+    def _on_model_ready(self, msg: Dict[str, Any], _buffers: Any) -> None:
+        request = self._requests.get(msg["request_id"])
+        if request is not None and not request.done.is_set():
+            request.result = msg["model_id"]
+            request.done.set()
+
     def _segment_target(self, layer: Any) -> "ImageLayer":
         from .layers import ImageLayer
 
@@ -129,3 +168,43 @@ def _decode_mask(meta: Any, payload: bytearray) -> Any:
     if len(payload) != shape[0] * shape[1] or not math.isfinite(iou):
         raise ValueError(f"segment-reply: expected {shape[0] * shape[1]} mask bytes, got {len(payload)}")
     return np.frombuffer(payload, np.uint8).reshape(shape).astype(bool), iou
+
+
+#: What the browser can hold of one model file (ArrayBuffers above ~2 GiB are unreliable).
+MAX_MODEL_FILE_BYTES = 2 * 1024 ** 3
+
+
+def read_model_folder(path: Any) -> Tuple[Dict[str, Any], bytes, bytes]:
+    """The manifest and both ONNX files of a model folder (or of its seglab-model.json);
+    raises ValueError saying what was expected."""
+    from .models import MANIFEST
+
+    p = Path(path)
+    folder = p.parent if p.name == MANIFEST else p
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        raise ValueError(f"set_model: expected a folder with {MANIFEST} (as `python -m seglab.models export` "
+                         f"writes), got {str(path)!r}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"set_model: {manifest_path} is not readable JSON: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise ValueError(f"set_model: {manifest_path} must hold a JSON object")
+    files = []
+    for part in ("encoder", "decoder"):
+        entry = manifest.get(part)
+        name = entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or "/" in name or "\\" in name:
+            raise ValueError(f"set_model: {manifest_path}: expected \"{part}\": {{\"file\": NAME, ...}}")
+        if isinstance(entry, dict) and entry.get("external_data"):
+            raise ValueError(f"set_model: the {part} of {folder} keeps its weights in an external data file, which "
+                             "the browser cannot load; export a smaller model (vit_b, vit_t) or serve it by URL")
+        f = folder / name
+        if not f.is_file():
+            raise ValueError(f"set_model: {f} is missing")
+        size = f.stat().st_size
+        if size > MAX_MODEL_FILE_BYTES:
+            raise ValueError(f"set_model: {f} is {size / 1e9:.1f} GB; the browser takes at most 2 GB per file")
+        files.append(f.read_bytes())
+    return manifest, files[0], files[1]

@@ -103,6 +103,18 @@ def segment_request(request_id: str, layer_id: str, prompt: Mapping[str, Any]) -
     return _msg("segment-request", request_id=request_id, layer_id=layer_id, **prompt)
 
 
+def model_data(request_id: str, manifest: Mapping[str, Any], encoder_bytes: int, decoder_bytes: int,
+               transfer: Mapping[str, Any]) -> Dict[str, Any]:
+    """A model's manifest; its encoder then decoder bytes follow as one chunked transfer."""
+    return _msg("model-data", request_id=request_id, manifest=dict(manifest), encoder_bytes=encoder_bytes,
+                decoder_bytes=decoder_bytes, transfer=dict(transfer))
+
+
+def model_select(request_id: str, model_id: str) -> Dict[str, Any]:
+    """Use model ``model_id`` of the frontend's registry (the SegLab settings)."""
+    return _msg("model-select", request_id=request_id, model_id=model_id)
+
+
 def open_panel(title: Optional[str] = None) -> Dict[str, Any]:
     """Ask the frontend to show this viewer in a main-area panel."""
     return _msg("open-panel") if title is None else _msg("open-panel", title=title)
@@ -281,6 +293,7 @@ _FIELDS = {
     "scale-bar": check_scale_bar,
     "screenshot-reply": _screenshot_reply,
     "segment-reply": _segment_reply,
+    "model-ready": lambda c: (check_str(c.get("request_id"), "request_id"), check_str(c.get("model_id"), "model_id")),
     "tile-request": _tile_request,
     "layer-list": _layer_list,
     "camera": _camera,
@@ -333,6 +346,6 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 __all__: List[str] = [
     "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
-    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "segment_request", "open_panel", "error", "chunk_ack", "transfer_cancel", "layer_edit", "validate_incoming", "check_descriptor",
+    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "segment_request", "model_data", "model_select", "open_panel", "error", "chunk_ack", "transfer_cancel", "layer_edit", "validate_incoming", "check_descriptor",
     "payload_nbytes", "check_json_size",
 ]

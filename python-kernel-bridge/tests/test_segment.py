@@ -100,3 +100,51 @@ def test_segment_checks_layer_step_and_frontend(monkeypatch, viewer):
     lonely.add_image(np.zeros((4, 4), np.uint8))
     with pytest.raises(RuntimeError, match=r"display the viewer in an open JupyterLab tab first"):
         lonely.segment([1, 1])
+
+
+def _model_folder(tmp_path, encoder=b"E" * 3000, decoder=b"D" * 1000, **extra):
+    (tmp_path / "encoder.onnx").write_bytes(encoder)
+    (tmp_path / "decoder.onnx").write_bytes(decoder)
+    manifest = {"format": 1, "id": "my-model", "family": "sam", "encoder": {"file": "encoder.onnx", **extra},
+                "decoder": {"file": "decoder.onnx"}}
+    (tmp_path / "seglab-model.json").write_text(__import__("json").dumps(manifest))
+    return tmp_path
+
+
+def test_set_model_sends_the_folder_in_chunks_and_waits_for_the_viewer(monkeypatch, tmp_path):
+    v = capturing_viewer(monkeypatch, chunk_bytes=1024)
+    frontend(v, type="hello", client_id="tab-1")
+    folder = _model_folder(tmp_path)
+    t, out = _in_thread(lambda: v.set_model(folder))
+    deadline = time.time() + 5
+    while not any(c["type"] == "model-data" for c, _ in v.sent):
+        assert time.time() < deadline
+        time.sleep(0.01)
+    message = next(c for c, _ in v.sent if c["type"] == "model-data")
+    assert message["manifest"]["id"] == "my-model" and (message["encoder_bytes"], message["decoder_bytes"]) == (3000, 1000)
+    deadline = time.time() + 5
+    while len([c for c, _ in v.sent if c["type"] == "chunk"]) < 4:
+        assert time.time() < deadline
+        time.sleep(0.01)
+    sent = b"".join(bytes(b[0]) for c, b in v.sent if c["type"] == "chunk" and c["transfer_id"] == message["transfer"]["id"])
+    assert sent == b"E" * 3000 + b"D" * 1000
+    frontend(v, type="model-ready", request_id=message["request_id"], model_id="my-model")
+    t.join(5)
+    assert out["value"] == "my-model"
+
+
+def test_set_model_by_id_and_bad_folders(monkeypatch, tmp_path, viewer):
+    t, out = _in_thread(lambda: viewer.set_model("vit-b-lm"))
+    deadline = time.time() + 5
+    while not any(c["type"] == "model-select" for c, _ in viewer.sent):
+        assert time.time() < deadline
+        time.sleep(0.01)
+    request = next(c for c, _ in viewer.sent if c["type"] == "model-select")
+    assert request["model_id"] == "vit-b-lm"
+    frontend(viewer, type="error", request_id=request["request_id"], message='no model "vit-b-lm"; known models: a')
+    t.join(5)
+    assert "no model" in str(out["error"])
+    with pytest.raises(ValueError, match="expected a folder with seglab-model.json"):
+        viewer.set_model(tmp_path)
+    with pytest.raises(ValueError, match="external data file"):
+        viewer.set_model(_model_folder(tmp_path, external_data={"file": "encoder.onnx.data"}))

@@ -55,3 +55,39 @@ export function segmentReplyMessage(requestId: string, height: number, width: nu
     transfer: requireTransfer(transfer, height * width)
   };
 }
+
+// -- viewer.set_model ------------------------------------------------------------------------
+
+/** A model's manifest is a small JSON object (seglab-model.json is ~1 KB). */
+const MAX_MANIFEST_CHARS = 64 * 1024;
+/** The largest model file the kernel may send (SAM ViT-H's encoder is ~2.5 GB; beyond ArrayBuffer limits). */
+export const MAX_KERNEL_MODEL_BYTES = 2 * 1024 ** 3;
+
+export interface ModelData {
+  request_id: string;
+  /** The seglab-model.json of the model (checked by the model registry). */
+  manifest: Obj;
+  /** The encoder's bytes come first in the transfer, then the decoder's. */
+  encoder_bytes: number;
+  decoder_bytes: number;
+  transfer: TransferHeader;
+}
+
+export function validateModelData(msg: Obj): ModelData {
+  const manifest = msg.manifest;
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw new ProtocolError('manifest: expected the seglab-model.json object');
+  if (JSON.stringify(manifest).length > MAX_MANIFEST_CHARS) throw new ProtocolError(`manifest: expected at most ${MAX_MANIFEST_CHARS} characters of JSON`);
+  const encoder = requireInt(msg.encoder_bytes, 'encoder_bytes', 1, MAX_KERNEL_MODEL_BYTES);
+  const decoder = requireInt(msg.decoder_bytes, 'decoder_bytes', 1, MAX_KERNEL_MODEL_BYTES);
+  return {
+    request_id: requireString(msg.request_id, 'request_id'),
+    manifest: manifest as Obj,
+    encoder_bytes: encoder,
+    decoder_bytes: decoder,
+    transfer: requireTransfer(msg.transfer, encoder + decoder)
+  };
+}
+
+export function modelReadyMessage(requestId: string, modelId: string): Record<string, unknown> {
+  return { v: PROTOCOL_VERSION, type: 'model-ready', request_id: requireString(requestId, 'request_id'), model_id: requireString(modelId, 'model_id', 256) };
+}

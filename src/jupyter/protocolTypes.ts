@@ -3,7 +3,7 @@ import type { ColormapName } from '../core/colormaps';
 import type { DType } from '../core/dtypes';
 import type { TransferHeader } from '../core/transfer';
 import type { ScaleBarState } from '../viewer/model/scaleBar';
-import type { SegmentRequest } from './protocolSegment';
+import type { ModelData, SegmentRequest } from './protocolSegment';
 
 export const PROTOCOL_VERSION = 3;
 /** The largest payload of one layer or screenshot (ArrayBuffers above ~2 GiB are unreliable). */
@@ -194,6 +194,8 @@ export type KernelMessage = V &
     | ({ type: 'scale-bar' } & ScaleBarFields)
     | { type: 'screenshot-request'; request_id: string }
     | ({ type: 'segment-request' } & SegmentRequest)
+    | ({ type: 'model-data' } & ModelData)
+    | { type: 'model-select'; request_id: string; model_id: string }
     | ({ type: 'tile-data' } & TileData)
     | { type: 'layer-order'; order: string[] }
     | ({ type: 'camera' } & CameraFields)
@@ -213,6 +215,7 @@ export type FrontendMessage = V &
     | ({ type: 'scale-bar' } & ScaleBarFields)
     | { type: 'screenshot-reply'; request_id: string; shape: [number, number, 4]; transfer: TransferHeader }
     | { type: 'segment-reply'; request_id: string; shape: [number, number]; iou: number; transfer: TransferHeader }
+    | { type: 'model-ready'; request_id: string; model_id: string }
     | { type: 'chunk'; transfer_id: string; index: number; offset: number }
     | ({ type: 'tile-request'; request_id: string; layer_id: string } & TileRegion)
     | { type: 'layer-list'; layers: { id: string; kind: LayerKind }[] }

@@ -4,7 +4,7 @@ import { bytesPerElement, DType, DTYPES } from '../core/dtypes';
 import { checkPyramid, PyramidError } from '../core/pyramid';
 import { MAX_ZOOM, MIN_ZOOM } from '../viewer/model/camera';
 import { checkPosition, checkUnit, checkVisible, ScaleBarError } from '../viewer/model/scaleBar';
-import { validateSegmentRequest } from './protocolSegment';
+import { validateModelData, validateSegmentRequest } from './protocolSegment';
 import {
   fail,
   Obj,
@@ -301,6 +301,8 @@ const KERNEL_TYPES = [
   'scale-bar',
   'screenshot-request',
   'segment-request',
+  'model-data',
+  'model-select',
   'tile-data',
   'layer-order',
   'camera',
@@ -399,6 +401,12 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
       break;
     case 'segment-request':
       return { v: PROTOCOL_VERSION, type: 'segment-request', ...validateSegmentRequest(msg) };
+    case 'model-data':
+      return { v: PROTOCOL_VERSION, type: 'model-data', ...validateModelData(msg) };
+    case 'model-select':
+      requireString(msg.request_id, 'request_id');
+      requireString(msg.model_id, 'model_id', 256);
+      break;
     case 'tile-data': {
       requireString(msg.request_id, 'request_id');
       requireString(msg.layer_id, 'layer_id');

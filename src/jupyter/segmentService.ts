@@ -59,6 +59,19 @@ export class SegmentService {
     this.annotators.get(viewer)?.forgetEmbeddings(); // embeddings belong to the model that made them
   }
 
+  /**
+   * `viewer.set_model(folder)`: the model files the kernel sent go into the model cache and
+   * registry, and `viewer` uses them. A model of the same id loaded before is replaced.
+   */
+  async useKernelModel(viewer: ViewerModel, manifest: Record<string, unknown>, files: { encoder: Uint8Array; decoder: Uint8Array }): Promise<string> {
+    const entry = await this.models.registerKernelModel(manifest, files);
+    const old = this.runtimes.get(entry.id);
+    this.runtimes.delete(entry.id);
+    void old?.then(rt => rt.dispose()).catch(() => undefined);
+    this.setModel(viewer, entry.id);
+    return entry.id;
+  }
+
   /** The runtime of model `id`, loading its files (with progress) and starting its worker once. */
   runtime(id: string, progress?: (label: string | null, fraction: number) => void): Promise<SamRuntime> {
     let runtime = this.runtimes.get(id);

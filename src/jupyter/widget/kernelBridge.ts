@@ -28,8 +28,9 @@ import {
   validateKernelMessage
 } from '../protocol';
 import { applyDescriptor, applyProps, describeLayer, displayFieldsOf, itemCountOf, itemStyleOf } from './layerCodec';
-import { segmentReplyMessage } from '../protocolSegment';
-import type { SegmentRequest } from '../protocolSegment';
+import { modelReadyMessage, segmentReplyMessage } from '../protocolSegment';
+import type { ModelData, SegmentRequest } from '../protocolSegment';
+import { BlobTransfers } from './blobTransfers';
 import { LabelsEdits } from './labelsEdits';
 import { REPLY_WINDOW, ReplySender } from './replySender';
 import { KernelTileSource } from './tileSource';
@@ -46,6 +47,10 @@ export interface BridgeEvents {
   screenshot?: () => NDArray | null;
   /** `viewer.segment(...)`: the viewer's segment model on a plane; absent: no model here. */
   segment?: (request: SegmentRequest) => Promise<SegmentAnswer>;
+  /** `viewer.set_model(folder)`: a model's files sent by the kernel; resolves with the model id in use. */
+  modelData?: (manifest: Record<string, unknown>, files: { encoder: Uint8Array; decoder: Uint8Array }) => Promise<string>;
+  /** `viewer.set_model(id)`: a model of the registry (settings). */
+  modelSelect?: (id: string) => Promise<void>;
 }
 
 /** A mask for `viewer.segment`: (height, width) 0/1 bytes and the model's predicted IoU. */
@@ -104,6 +109,11 @@ export class KernelBridge {
   /** Layers the user changed since the kernel last sent their data. */
   private readonly editedSinceKernelData = new Set<string>();
   private gone = false;
+  /** Model files from the kernel (`viewer.set_model`), chunked like layers. */
+  private readonly blobs = new BlobTransfers(
+    (id, received) => this.post(chunkAckMessage(id, received)),
+    (name, fraction, id) => this.events.progress?.(name, fraction, id)
+  );
 
   constructor(
     private readonly viewer: ViewerModel,
@@ -132,6 +142,7 @@ export class KernelBridge {
     for (const [id, p] of this.pending) this.events.progress?.(p.layer.name, 1, id); // bars go away
     this.pending.clear();
     this.replies.clear();
+    this.blobs.clear('the kernel went away');
     for (const source of this.tileSources.values()) source.dispose();
     this.tileSources.clear();
     this.events.problem?.(
@@ -245,6 +256,16 @@ export class KernelBridge {
       case 'segment-request':
         void this.replyWithSegment(message);
         break;
+      case 'model-data':
+        this.receiveModel(message);
+        break;
+      case 'model-select':
+        void this.answerModel(message.request_id, async () => {
+          if (!this.events.modelSelect) throw new Error('this frontend has no model registry');
+          await this.events.modelSelect(message.model_id);
+          return message.model_id;
+        });
+        break;
       case 'open-panel':
         this.events.openPanel?.(message.title ?? undefined);
         break;
@@ -268,6 +289,7 @@ export class KernelBridge {
   }
 
   private addChunk(transferId: string, index: number, offset: number, bytes: Uint8Array): void {
+    if (this.blobs.add(transferId, index, offset, bytes)) return;
     const pending = this.pending.get(transferId);
     // Chunks go to every frontend model of the viewer: one created mid-transfer (a second
     // tab, a reload) gets the tail of a transfer whose header it never saw, and cancelled or
@@ -287,6 +309,7 @@ export class KernelBridge {
   /** The kernel stopped a transfer: one of its layers (another tab cancelled it, a store failed) or our reply. */
   private onTransferCancel(message: { transfer_id?: string; request_id?: string; reason: string }): void {
     if (this.replies.cancel(message)) return;
+    if (message.transfer_id !== undefined && this.blobs.cancel(message.transfer_id, message.reason)) return;
     const pending = message.transfer_id !== undefined ? this.pending.get(message.transfer_id) : undefined;
     if (!pending) return;
     this.pending.delete(message.transfer_id!);
@@ -367,6 +390,32 @@ export class KernelBridge {
     const header = makeTransferHeader(`${this.clientId}-shot-${++replyCounter}`, bytes.byteLength);
     this.post(screenshotReplyMessage(requestId, height, width, header));
     this.replies.start(requestId, header.id, bytes, header.chunk_bytes);
+  }
+
+  private receiveModel(message: ModelData): void {
+    const name = `model ${String(message.manifest.id ?? '')}`.trim();
+    this.blobs.start(
+      name,
+      message.transfer,
+      bytes => {
+        const files = { encoder: bytes.subarray(0, message.encoder_bytes), decoder: bytes.subarray(message.encoder_bytes) };
+        void this.answerModel(message.request_id, async () => {
+          if (!this.events.modelData) throw new Error('this frontend has no model registry');
+          return this.events.modelData(message.manifest, files);
+        });
+      },
+      reason => this.post(errorMessage(`the model did not arrive: ${reason}`, { request_id: message.request_id }))
+    );
+  }
+
+  /** Runs `use` and tells the kernel which model is now in use, or why not. */
+  private async answerModel(requestId: string, use: () => Promise<string>): Promise<void> {
+    try {
+      const id = await use();
+      if (!this.gone) this.post(modelReadyMessage(requestId, id) as unknown as FrontendMessage);
+    } catch (err) {
+      if (!this.gone) this.post(errorMessage(String((err as Error).message ?? err), { request_id: requestId }));
+    }
   }
 
   private async replyWithSegment(request: SegmentRequest): Promise<void> {

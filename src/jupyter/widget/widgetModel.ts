@@ -1,4 +1,4 @@
-import { segmentService } from '../segmentService';
+import { SegmentService, segmentService } from '../segmentService';
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import { ISignal, Signal } from '@lumino/signaling';
 import { JSONObject } from '@lumino/coreutils';
@@ -69,6 +69,12 @@ export class SegLabViewerModel extends DOMWidgetModel {
     };
   }
 
+  private segmentService(): SegmentService {
+    const service = segmentService();
+    if (!service) throw new Error("SegLab's model service is not running in this JupyterLab");
+    return service;
+  }
+
   initialize(attributes: any, options: any): void {
     super.initialize(attributes, options);
     this.viewer = new ViewerModel();
@@ -82,11 +88,9 @@ export class SegLabViewerModel extends DOMWidgetModel {
       },
       problem: text => this._status.emit({ text, isError: true }),
       screenshot: () => (this.screenshotSources.length ? this.screenshotSources[0]() : null),
-      segment: request => {
-        const service = segmentService();
-        if (!service) return Promise.reject(new Error('SegLab\'s model service is not running in this JupyterLab'));
-        return service.segment(this.viewer, request);
-      },
+      segment: request => this.segmentService().segment(this.viewer, request),
+      modelData: (manifest, files) => this.segmentService().useKernelModel(this.viewer, manifest, files),
+      modelSelect: async id => this.segmentService().setModel(this.viewer, id),
       progress: (name, fraction, transferId) => this._progress.emit({ name, fraction, transferId })
     });
     registerUnsavedCheck(this.viewer, () => this.bridge.unsavedLayerNames());
