@@ -29,3 +29,13 @@ export function applySettings(settings: ISettingRegistry.ISettings): void {
   };
   for (const warning of checked.warnings) console.warn(`SegLab shortcuts setting: ${warning}`);
 }
+
+/**
+ * The raw `models` list and `defaultModel` id (schema/plugin.json); src/compute/models
+ * validates them (ModelService.applySettings), so a mistake in one model leaves the others
+ * and every other setting working.
+ */
+export function readModelSettings(settings: ISettingRegistry.ISettings): { models: unknown; defaultModel: string | null } {
+  const defaultModel = settings.get('defaultModel').composite;
+  return { models: settings.get('models').composite ?? [], defaultModel: typeof defaultModel === 'string' && defaultModel !== '' ? defaultModel : null };
+}
