@@ -159,6 +159,37 @@ export class SegmentAnnotator {
     return { ...result, shape: embedding.originalSize };
   }
 
+  /**
+   * micro-sam's "precompute": the embeddings of every slice along the first sliced axis (the
+   * slices segment without waiting afterwards), with progress and cancel. Slices beyond the
+   * LRU's bound push out the oldest. Returns how many were computed.
+   */
+  async precomputeSlices(signal?: AbortSignal): Promise<number> {
+    const image = this.image;
+    const plane = this.currentPlane();
+    if (!image || !plane) throw new Error('start the segment tool on an image first');
+    const axis = [...plane.step.keys()].find(a => !plane.displayed.includes(a));
+    if (axis === undefined) {
+      await this.embeddingOf(image, plane, signal);
+      return 1;
+    }
+    const n = image.shape[axis];
+    const controller = new AbortController();
+    signal?.addEventListener('abort', () => controller.abort());
+    let done = 0;
+    try {
+      for (let z = 0; z < n && !controller.signal.aborted; z++) {
+        this.events.progress?.(`embedding slice ${z + 1} of ${n}`, z / n, () => controller.abort());
+        await this.embeddings.get(image, { step: plane.step.map((s, a) => (a === axis ? z : s)), displayed: plane.displayed }, {}, controller.signal);
+        done++;
+      }
+    } finally {
+      this.events.progress?.(null, 1);
+    }
+    this.events.message?.(controller.signal.aborted ? `precompute cancelled after ${done} of ${n} slices` : `embeddings of all ${n} slices computed`, false);
+    return done;
+  }
+
   /** T: the selected points switch positive/negative; with none selected, new points do. */
   toggleLabel(): void {
     const points = findLayer(this.model, POINT_PROMPTS, PointsLayer);

@@ -60,6 +60,9 @@ export class SegmentTool {
     const clear = button('Clear', 'Clear prompts and the current object (Shift+C)', () => this.run('segment.clear'));
     clear.dataset.action = 'segment.clear';
     this.controls = [this.labelButton, boxButton, commit, clear];
+    const precompute = button('Precompute', 'Compute the embeddings of every slice now (then each segments at once)', () => this.run('segment.precompute'));
+    precompute.dataset.action = 'segment.precompute';
+    this.controls.push(precompute);
     if (options.propagate) {
       const propagate = button('Propagate', 'Segment the object through all slices (Shift+S)', () => this.run('segment.propagate'));
       propagate.dataset.action = 'segment.propagate';
@@ -104,6 +107,9 @@ export class SegmentTool {
         return true;
       case 'segment.toggle_label':
         a.toggleLabel();
+        return true;
+      case 'segment.precompute':
+        void a.precomputeSlices().catch(fail);
         return true;
       case 'segment.propagate':
         if (!this.options.propagate) return false;
