@@ -9,6 +9,8 @@
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import type { ModelService } from '../compute/models/modelService';
 import { ModelEntry } from '../compute/models/types';
+import { EmbeddingCache } from '../compute/embeddings/embeddingCache';
+import { IndexedDBEmbeddingStorage, PersistentTier } from '../compute/embeddings/persistentStore';
 import { createSamRuntime, formatBackendInfo, SamRuntime } from '../compute/sam/runtime';
 import { SegmentAnnotator } from '../apps/segment/annotator';
 import { SegmentTool } from '../apps/segment/segmentTool';
@@ -44,8 +46,19 @@ export class SegmentService {
   private readonly runtimes = new Map<string, Promise<SamRuntime>>();
   private readonly described = new Map<string, string>();
 
-  constructor(private readonly models: ModelService) {
+  constructor(
+    private readonly models: ModelService,
+    /** Embeddings of every viewer of the page, by model and image content (IndexedDB behind it when the browser has it). */
+    private readonly embeddings: EmbeddingCache = new EmbeddingCache()
+  ) {
     if (!models.registry.get(BUNDLED_MODEL_ID)) models.registry.add(bundledEntry());
+  }
+
+  /** The model part of embedding keys: id and encoder hash (a kernel may resend an id with new weights). */
+  private modelKey(viewer: ViewerModel): string {
+    const id = this.modelIdFor(viewer);
+    const encoder = this.models.registry.get(id)?.encoder;
+    return encoder?.sha256 ? `${id}@${encoder.sha256.slice(0, 16)}` : id;
   }
 
   /** The model id a viewer uses: its own (set from the kernel), the default, or the bundled one. */
@@ -96,7 +109,10 @@ export class SegmentService {
   annotatorFor(viewer: ViewerModel): SegmentAnnotator {
     let annotator = this.annotators.get(viewer);
     if (!annotator) {
-      annotator = new SegmentAnnotator(viewer, () => this.runtime(this.modelIdFor(viewer)));
+      annotator = new SegmentAnnotator(viewer, () => this.runtime(this.modelIdFor(viewer), annotator?.events.progress), {}, {
+        modelId: () => this.modelKey(viewer),
+        cache: this.embeddings
+      });
       this.annotators.set(viewer, annotator);
     }
     return annotator;
@@ -128,8 +144,14 @@ export class SegmentService {
 let service: SegmentService | null = null;
 
 /** Called once by the models plugin; views created before it get no segment tool. */
-export function setSegmentService(models: ModelService): SegmentService {
-  service = new SegmentService(models);
+export async function setSegmentService(models: ModelService): Promise<SegmentService> {
+  let persistent: PersistentTier | undefined;
+  try {
+    if (typeof indexedDB !== 'undefined') persistent = new PersistentTier(await IndexedDBEmbeddingStorage.open('seglab-embeddings'));
+  } catch (err) {
+    console.warn('SegLab: embeddings are kept in memory only (IndexedDB is not available):', err);
+  }
+  service = new SegmentService(models, new EmbeddingCache({ persistent }));
   return service;
 }
 

@@ -16,6 +16,8 @@ import { PointsLayer } from '../../viewer/model/pointsLayer';
 import { ShapesLayer } from '../../viewer/model/shapesLayer';
 import type { ViewerModel } from '../../viewer/model/viewerModel';
 import { PlaneEmbeddings } from './planeEmbeddings';
+import { EmbeddingCache } from '../../compute/embeddings/embeddingCache';
+import { MAX_UNTILED_SIDE, pasteTileMask, planTiling, promptToTile, SUGGESTED_HALO, SUGGESTED_TILE_SHAPE, TileGrid } from '../../core/sam/tiling';
 import { PlaneEmbedding, segmentPrompt, SegmentResult, SegmentRuntime } from './planeSegmenter';
 import {
   BOX_PROMPTS,
@@ -39,11 +41,27 @@ export interface AnnotatorEvents {
   progress?(label: string | null, fraction: number, cancel?: () => void): void;
 }
 
+export interface AnnotatorOptions {
+  /** The id of the model `runtime` runs (part of the embeddings' cache key). */
+  modelId?: () => string;
+  /** Shared by the viewers of a page (and backed by IndexedDB there). */
+  cache?: EmbeddingCache;
+  /** micro-sam's tile_shape and halo; null: untiled, and tiled with 1024² tiles and a 256 halo above 4096 px. */
+  tiling?: { tileShape: [number, number]; halo: [number, number] } | null;
+}
+
+/** A segmentation of a plane, tiled or not: the mask at the plane's size. */
+export interface PlaneResult extends SegmentResult {
+  shape: [number, number];
+  /** The tile that answered (null: untiled); `lowRes` is in its frame. */
+  tileId: number | null;
+}
+
 /** Where one segmentation run came from, so the next prompt of the same object can refine it. */
 interface LastRun {
   planeKey: string;
   prompt: SamPrompt;
-  result: SegmentResult;
+  result: PlaneResult;
 }
 
 export class SegmentAnnotator {
@@ -56,13 +74,17 @@ export class SegmentAnnotator {
   private _active = false;
   private readonly _stateChanged = new Signal<this, void>(this);
 
+  tiling: AnnotatorOptions['tiling'];
+
   constructor(
     readonly model: ViewerModel,
     readonly runtime: () => Promise<SegmentRuntime>,
     /** Where messages and progress go (the view showing the tool sets them). */
-    public events: AnnotatorEvents = {}
+    public events: AnnotatorEvents = {},
+    options: AnnotatorOptions = {}
   ) {
-    this.embeddings = new PlaneEmbeddings(runtime);
+    this.embeddings = new PlaneEmbeddings(runtime, options.modelId ?? (() => 'model'), options.cache);
+    this.tiling = options.tiling ?? null;
   }
 
   get active(): boolean {
@@ -115,7 +137,7 @@ export class SegmentAnnotator {
 
   dispose(): void {
     this.stop();
-    this.embeddings.clear();
+    this.embeddings.forgetPlanes();
   }
 
   /** The plane of the image shown now, or null when the slice is outside it. */
@@ -151,12 +173,43 @@ export class SegmentAnnotator {
   }
 
   /** One prediction on a plane, outside the live tool (`viewer.segment` from the kernel). */
-  async predictOn(image: ImageLayer, step: readonly number[] | undefined, prompt: SamPrompt, multimask?: boolean): Promise<SegmentResult & { shape: [number, number] }> {
+  async predictOn(image: ImageLayer, step: readonly number[] | undefined, prompt: SamPrompt, multimask?: boolean): Promise<PlaneResult> {
     if (image.lazy) throw new Error(`image "${image.name}" is lazy: its pixels are not in the browser`);
-    const plane = this.planeOf(image, step);
-    const embedding = await this.embeddingOf(image, plane);
-    const result = await segmentPrompt(await this.runtime(), embedding, prompt, { multimask });
-    return { ...result, shape: embedding.originalSize };
+    return this.segmentOn(image, this.planeOf(image, step), prompt, { multimask });
+  }
+
+  /**
+   * The mask for `prompt` (plane pixel coordinates) on `plane`. A plane with a tile grid is
+   * answered by the tile micro-sam would choose, from that tile's embeddings (prompt moved
+   * into its frame, its mask pasted back whole: the halo holds objects crossing the border).
+   * `maskInput` (refinement) applies to the answering tile's frame.
+   */
+  async segmentOn(
+    image: ImageLayer,
+    plane: PlaneRef,
+    prompt: SamPrompt,
+    options: { multimask?: boolean; maskInput?: Float32Array; tileId?: number | null; signal?: AbortSignal } = {}
+  ): Promise<PlaneResult> {
+    const [h, w] = this.embeddings.planeData(image, plane).pixels.shape;
+    const shape: [number, number] = [h, w];
+    const runtime = await this.runtime();
+    const grid = this.gridFor(shape);
+    if (!grid) {
+      const embedding = await this.embeddingOf(image, plane, options.signal);
+      return { ...(await segmentPrompt(runtime, embedding, prompt, options)), shape, tileId: null };
+    }
+    const local = promptToTile(grid, prompt);
+    const embedding = await this.embeddings.get(image, plane, this.events, options.signal, local.tile);
+    const maskInput = options.tileId === local.tile.id ? options.maskInput : undefined;
+    const result = await segmentPrompt(runtime, embedding, local.prompt, { ...options, maskInput });
+    return { ...result, mask: pasteTileMask(result.mask, local.tile, shape), shape, tileId: local.tile.id };
+  }
+
+  /** The tile grid for a plane: the one set, or micro-sam's usual one when the plane is too large to embed whole. */
+  private gridFor(shape: [number, number]): TileGrid | null {
+    if (this.tiling) return planTiling(shape, this.tiling);
+    if (Math.max(...shape) <= MAX_UNTILED_SIDE) return null;
+    return planTiling(shape, { tileShape: [...SUGGESTED_TILE_SHAPE] as [number, number], halo: [...SUGGESTED_HALO] as [number, number] });
   }
 
   /**
@@ -248,9 +301,9 @@ export class SegmentAnnotator {
     this.lastKey = '';
   }
 
-  /** Drops the kept embeddings (a new model, or to free memory). */
+  /** The image changed or the model did: planes are hashed again (the cache keys include both). */
   forgetEmbeddings(): void {
-    this.embeddings.clear();
+    this.embeddings.forgetPlanes();
     this.last = null;
     this.lastKey = '';
   }
@@ -297,10 +350,8 @@ export class SegmentAnnotator {
         this.last = null;
         return;
       }
-      const embedding = await this.embeddingOf(image, plane);
-      const refine = this.last && this.last.planeKey === planeKey && extends_(prompt, this.last.prompt) ? this.last.result.lowRes : undefined;
-      const runtime = await this.runtime();
-      const result = await segmentPrompt(runtime, embedding, prompt, { maskInput: refine });
+      const last = this.last && this.last.planeKey === planeKey && extends_(prompt, this.last.prompt) ? this.last.result : null;
+      const result = await this.segmentOn(image, plane, prompt, { maskInput: last?.lowRes, tileId: last?.tileId });
       if (this.lastKey !== key) return; // the prompts moved on meanwhile; the next run follows
       this.writeCurrent(plane, result.mask);
       this.last = { planeKey, prompt, result };

@@ -1,70 +1,94 @@
 /**
- * The embeddings of an image's planes, computed once each and kept in a small LRU (4 MiB per
- * plane), keyed by image layer, plane and model. A computation in flight is shared: asking
- * twice for the same plane runs the encoder once.
+ * The embeddings of an image's planes (or of a plane's tiles), computed once each and kept in
+ * an EmbeddingCache (an LRU in memory, optionally a persistent tier in IndexedDB) under a key
+ * of what determines them: the model, the plane's content hash, dtype and shape, the tile.
+ * Changed pixels make a new key, so stale embeddings are never used. A computation in flight
+ * is shared: asking twice for one plane runs the encoder once.
  */
+import { contentHash } from '../../compute/embeddings/contentHash';
+import { EmbeddingCache, embeddingKey } from '../../compute/embeddings/embeddingCache';
+import type { NDArray } from '../../core/ndarray';
+import { cropPlane, Tile } from '../../core/sam/tiling';
+import { intensityRange, prepareImage, SAM_INPUT_SIZE, toRgb8 } from '../../core/sam/transforms';
 import { planeOf } from '../../core/slicing';
 import type { ImageLayer } from '../../viewer/model/imageLayer';
 import type { AnnotatorEvents } from './annotator';
-import { embedPlane, PlaneEmbedding, SegmentRuntime } from './planeSegmenter';
+import type { PlaneEmbedding, SegmentRuntime } from './planeSegmenter';
 import type { PlaneRef } from './promptLayers';
 
-/** Planes kept: 64 × 4 MiB. A 3D stack beyond that recomputes the oldest slices. */
-export const DEFAULT_MAX_PLANES = 64;
+/** A plane's pixels with what the key and the tiles need; kept per plane until the image changes. */
+interface PlaneData {
+  pixels: NDArray;
+  hash: string;
+  range: [number, number];
+}
 
 export class PlaneEmbeddings {
-  private readonly entries = new Map<string, Promise<PlaneEmbedding>>();
+  private readonly planes = new Map<string, PlaneData>();
 
   constructor(
     private readonly runtime: () => Promise<SegmentRuntime>,
-    private readonly maxPlanes = DEFAULT_MAX_PLANES
+    private readonly modelId: () => string,
+    readonly cache: EmbeddingCache = new EmbeddingCache()
   ) {}
 
-  get size(): number {
-    return this.entries.size;
-  }
-
-  has(image: ImageLayer, plane: PlaneRef): boolean {
-    return this.entries.has(keyOf(image, plane));
-  }
-
-  /** The plane's embeddings, from the LRU or computed now (with a progress line). */
-  get(image: ImageLayer, plane: PlaneRef, events: AnnotatorEvents = {}, signal?: AbortSignal): Promise<PlaneEmbedding> {
-    const key = keyOf(image, plane);
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key); // most recently used last
-      this.entries.set(key, hit);
-      return hit;
-    }
-    const computing = (async () => {
-      events.progress?.(`computing embeddings of "${image.name}"`, 0);
+  /** The plane's (or, with `tile`, its outer block's) embeddings, from the cache or computed now. */
+  async get(image: ImageLayer, plane: PlaneRef, events: AnnotatorEvents = {}, signal?: AbortSignal, tile?: Tile | null): Promise<PlaneEmbedding> {
+    const data = this.planeData(image, plane);
+    const key = embeddingKey({
+      modelId: this.modelId(),
+      imageHash: data.hash,
+      dtype: data.pixels.dtype,
+      shape: data.pixels.shape,
+      tileBox: tile ? tile.outer : null,
+      inputSize: SAM_INPUT_SIZE
+    });
+    const cached = await this.cache.getOrCompute(key, async () => {
+      events.progress?.(`computing embeddings of "${image.name}"${tile ? ` (tile ${tile.id + 1})` : ''}`, 0);
       try {
-        const pixels = image.data;
-        const channels = image.rgb ? pixels.shape[pixels.shape.length - 1] : 0;
-        const data = planeOf(pixels, plane.step, plane.displayed, channels);
-        const runtime = await this.runtime();
-        return await embedPlane(runtime, data, image.rgb, signal);
+        const pixels = tile ? cropOf(data.pixels, image.rgb, tile) : data.pixels;
+        const [height, width] = pixels.shape;
+        const prepared = prepareImage(toRgb8(pixels, image.rgb, data.range), height, width);
+        const features = await (await this.runtime()).encode(prepared.tensor, signal);
+        return { features, inputSize: prepared.inputSize, originalSize: [height, width] };
       } finally {
         events.progress?.(null, 1);
       }
-    })();
-    this.entries.set(key, computing);
-    computing.catch(() => this.entries.get(key) === computing && this.entries.delete(key)); // failures are not kept
-    while (this.entries.size > this.maxPlanes) this.entries.delete(this.entries.keys().next().value!);
-    return computing;
+    });
+    return { embeddings: cached.features, inputSize: cached.inputSize, originalSize: cached.originalSize };
   }
 
-  /** Puts embeddings computed elsewhere (the kernel, a file) in place for `plane`. */
-  set(image: ImageLayer, plane: PlaneRef, embedding: PlaneEmbedding): void {
-    this.entries.set(keyOf(image, plane), Promise.resolve(embedding));
+  /** Puts embeddings computed elsewhere (the kernel, a file) in place for a plane or tile. */
+  async set(image: ImageLayer, plane: PlaneRef, embedding: PlaneEmbedding, tile?: Tile | null): Promise<void> {
+    const data = this.planeData(image, plane);
+    const key = embeddingKey({ modelId: this.modelId(), imageHash: data.hash, dtype: data.pixels.dtype, shape: data.pixels.shape, tileBox: tile ? tile.outer : null, inputSize: SAM_INPUT_SIZE });
+    await this.cache.put(key, { features: embedding.embeddings, inputSize: embedding.inputSize, originalSize: embedding.originalSize });
   }
 
-  clear(): void {
-    this.entries.clear();
+  /** The plane's pixels (hashed once: a click must not rehash a large plane). */
+  planeData(image: ImageLayer, plane: PlaneRef): PlaneData {
+    const id = `${image.id}|${plane.step.join(',')}|${plane.displayed.join(',')}`;
+    let data = this.planes.get(id);
+    if (!data) {
+      const all = image.data;
+      const channels = image.rgb ? all.shape[all.shape.length - 1] : 0;
+      const pixels = planeOf(all, plane.step, plane.displayed, channels);
+      data = { pixels, hash: contentHash(pixels.data as ArrayBufferView), range: intensityRange(pixels, image.rgb) };
+      this.planes.set(id, data);
+      while (this.planes.size > 256) this.planes.delete(this.planes.keys().next().value!);
+    }
+    return data;
+  }
+
+  /** The image's pixels changed (or a new model): plane hashes are recomputed; the cache keeps old keys until they age out. */
+  forgetPlanes(): void {
+    this.planes.clear();
   }
 }
 
-function keyOf(image: ImageLayer, plane: PlaneRef): string {
-  return `${image.id}|${plane.step.join(',')}|${plane.displayed.join(',')}`;
+function cropOf(pixels: NDArray, rgb: boolean, tile: Tile): NDArray {
+  const [y0, x0, y1, x1] = tile.outer;
+  const channels = rgb ? pixels.shape[2] : 1;
+  const data = cropPlane(pixels.data as never, [pixels.shape[0], pixels.shape[1]], tile.outer, channels);
+  return { dtype: pixels.dtype, shape: rgb ? [y1 - y0, x1 - x0, channels] : [y1 - y0, x1 - x0], data };
 }

@@ -17,6 +17,7 @@ import {
   upscaleLogits
 } from '../../core/sam/transforms';
 import type { DecoderOutput } from '../../compute/sam/samSession';
+import { planTiling } from '../../core/sam/tiling';
 
 /** What the segmenter needs of a model runtime (`SamRuntime` and `SamSession` both have it). */
 export interface SegmentRuntime {
@@ -44,19 +45,11 @@ export interface SegmentResult {
   output: number;
 }
 
-/** The largest plane the annotator embeds without tiling (SAM resizes it to 1024: detail is lost above this). */
-export const MAX_UNTILED_SIDE = 8192;
-
 /** SAM's embeddings of a 2D gray (H, W) or RGB(A) (H, W, 3|4) plane. */
 export async function embedPlane(runtime: SegmentRuntime, plane: NDArray, rgb: boolean, signal?: AbortSignal): Promise<PlaneEmbedding> {
   const [height, width] = plane.shape;
   if (height < 1 || width < 1) throw new RangeError(`cannot segment an empty (${height} × ${width}) plane`);
-  if (Math.max(height, width) > MAX_UNTILED_SIDE) {
-    throw new RangeError(
-      `a ${height} × ${width} plane is too large to embed whole (SAM would shrink it to 1024 pixels); ` +
-        `segment it tiled (tile shape and halo in the segment settings), or crop it`
-    );
-  }
+  planTiling([height, width]); // refuses a plane too large to embed whole (TilingRequiredError)
   const prepared = prepareImage(toRgb8(plane, rgb), height, width);
   const embeddings = await runtime.encode(prepared.tensor, signal);
   return { embeddings, originalSize: [height, width], inputSize: prepared.inputSize };

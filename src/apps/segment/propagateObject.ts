@@ -8,7 +8,6 @@
 import { MICRO_SAM_PRESETS, propagateMask, PropagationAbortedError, PropagationResult } from '../../core/sam/propagate';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import type { SegmentAnnotator } from './annotator';
-import { segmentPrompt } from './planeSegmenter';
 import { CURRENT_OBJECT, findLayer } from './promptLayers';
 
 export interface PropagateSettings {
@@ -34,7 +33,6 @@ export async function propagateObject(annotator: SegmentAnnotator, settings: Pro
   const controller = new AbortController();
   const nSlices = image.shape[axis];
   const events = annotator.events;
-  const runtime = await annotator.runtime();
   const progress = (done: number) => events.progress?.(`propagating through ${nSlices} slices`, done / nSlices, () => controller.abort());
   progress(1);
   const atSlice = (z: number) => ({ step: plane.step.map((s, a) => (a === axis ? z : s)), displayed: plane.displayed });
@@ -51,8 +49,8 @@ export async function propagateObject(annotator: SegmentAnnotator, settings: Pro
       signal: controller.signal,
       onProgress: ({ done }) => progress(done + 1),
       segmentSlice: async (z, prompt) => {
-        const embedding = await annotator.embeddingOf(image, atSlice(z), controller.signal);
-        const out = await segmentPrompt(runtime, embedding, prompt, { maskInput: prompt.maskInput, multimask: false, signal: controller.signal });
+        // The mask input is in the whole plane's frame: it applies untiled only (tileId null).
+        const out = await annotator.segmentOn(image, atSlice(z), prompt, { maskInput: prompt.maskInput, tileId: null, multimask: false, signal: controller.signal });
         return { mask: out.mask, iou: out.iou };
       }
     });

@@ -29,8 +29,12 @@ export function preprocessShape(height: number, width: number, longSide = SAM_IN
   return [Math.floor(height * scale + 0.5), Math.floor(width * scale + 0.5)];
 }
 
-/** A 2D gray (H, W) or RGB(A) (H, W, 3|4) image of any dtype as uint8 RGB (H, W, 3); see the module comment. */
-export function toRgb8(image: NDArray, rgb: boolean): Uint8Array {
+/**
+ * The min and max over the colour channels (alpha left out) of a 2D gray (H, W) or RGB(A)
+ * (H, W, 3|4) image: the range toRgb8 maps to 0..255. A tile of a large plane is converted
+ * with the whole plane's range, so an object looks the same in every tile's halo.
+ */
+export function intensityRange(image: NDArray, rgb: boolean): [number, number] {
   const [height, width] = image.shape;
   const channels = rgb ? image.shape[2] : 1;
   if (image.shape.length !== (rgb ? 3 : 2) || (rgb && channels !== 3 && channels !== 4)) {
@@ -47,6 +51,16 @@ export function toRgb8(image: NDArray, rgb: boolean): Uint8Array {
       if (v > hi) hi = v;
     }
   }
+  return [lo, hi];
+}
+
+/** A 2D gray (H, W) or RGB(A) (H, W, 3|4) image of any dtype as uint8 RGB (H, W, 3); see the module comment. */
+export function toRgb8(image: NDArray, rgb: boolean, limits: readonly [number, number] = intensityRange(image, rgb)): Uint8Array {
+  const [height, width] = image.shape;
+  const channels = rgb ? image.shape[2] : 1;
+  const values = image.data as ArrayLike<number | bigint>;
+  const n = height * width;
+  const [lo, hi] = limits;
   const out = new Uint8Array(n * 3);
   const range = hi - lo;
   for (let p = 0; p < n; p++) {

@@ -80,7 +80,7 @@ export const modelsPlugin: JupyterFrontEndPlugin<ModelService> = {
   optional: [ISettingRegistry, ICommandPalette],
   activate: async (app: JupyterFrontEnd, settingRegistry: ISettingRegistry | null, palette: ICommandPalette | null) => {
     const models = await createModelService();
-    setSegmentService(models);
+    await setSegmentService(models);
     addCommands(app, models, palette);
     if (settingRegistry) {
       settingRegistry
