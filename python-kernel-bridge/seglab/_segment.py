@@ -140,6 +140,42 @@ class SegmentMixin:
         return self._ask(request, message, wait, f"the model {manifest.get('id')!r}",
                          post=lambda: self._outbox.post_transfer(message, outgoing))
 
+    def set_embeddings(self, embeddings: Any, *, layer: Union[str, "ImageLayer", None] = None,
+                       timeout: Optional[float] = None) -> int:
+        """Gives the viewer embeddings computed in the kernel (micro-sam's "precompute" on a
+        GPU server or in a batch job): ``embeddings`` is what
+        :func:`seglab.embeddings.compute_embeddings` returns, or the path of a file
+        :func:`seglab.embeddings.save_embeddings` wrote. The image (``layer``, default the top
+        image) must be the one they were computed from: the viewer checks each plane's content
+        hash and the model's encoder hash, and computes planes that do not match itself.
+        Returns how many planes (or tiles) the viewer took.
+        """
+        from .embeddings import load_embeddings
+
+        emb = load_embeddings(embeddings) if isinstance(embeddings, (str, os.PathLike)) else embeddings
+        if not isinstance(emb, dict) or "features" not in emb or "attrs" not in emb:
+            raise ValueError("set_embeddings: expected the result of seglab.embeddings.compute_embeddings or a file path")
+        image = self._segment_target(layer)
+        meta = embeddings_meta(emb["attrs"], tuple(image.shape))
+        features = np.ascontiguousarray(emb["features"], dtype="<f4")
+        if features.shape != (len(meta["entries"]), 256, 64, 64):
+            raise ValueError(f"set_embeddings: expected features of shape ({len(meta['entries'])}, 256, 64, 64), got {features.shape}")
+        if not self._await_frontend():
+            raise RuntimeError("viewer.set_embeddings() needs a frontend: display the viewer first")
+        request = _Request(decode=lambda m, _p: m, max_bytes=0)
+        header = transfer_header(features.nbytes, self.chunk_bytes)
+        message = protocol.embeddings_data(request.id, image.id, meta, header)
+        chunks = split_chunks_of_parts([memoryview(features).cast("B")], self.chunk_bytes)
+        outgoing = Outgoing(header["id"], header["n_chunks"], self.chunk_bytes, lambda i: chunks[i])
+        wait = (60.0 + features.nbytes / 20e6) if timeout is None else timeout
+        return self._ask(request, message, wait, "the embeddings", post=lambda: self._outbox.post_transfer(message, outgoing))
+
+    def _on_embeddings_ready(self, msg: Dict[str, Any], _buffers: Any) -> None:
+        request = self._requests.get(msg["request_id"])
+        if request is not None and not request.done.is_set():
+            request.result = int(msg["accepted"])
+            request.done.set()
+
     def _on_model_ready(self, msg: Dict[str, Any], _buffers: Any) -> None:
         request = self._requests.get(msg["request_id"])
         if request is not None and not request.done.is_set():
@@ -208,3 +244,24 @@ def read_model_folder(path: Any) -> Tuple[Dict[str, Any], bytes, bytes]:
             raise ValueError(f"set_model: {f} is {size / 1e9:.1f} GB; the browser takes at most 2 GB per file")
         files.append(f.read_bytes())
     return manifest, files[0], files[1]
+
+
+def embeddings_meta(attrs: Dict[str, Any], layer_shape: Tuple[int, ...]) -> Dict[str, Any]:
+    """What the viewer needs of a seglab-embeddings file to place each plane's (or tile's)
+    features: one entry per feature row, in the file's order (``z * n_tiles + tile``)."""
+    if attrs.get("format") != "seglab-embeddings":
+        raise ValueError("set_embeddings: not a seglab-embeddings result (attrs.format)")
+    if tuple(attrs["image_shape"]) != tuple(layer_shape):
+        raise ValueError(f"set_embeddings: the embeddings are of an image of shape {tuple(attrs['image_shape'])}; "
+                         f"the layer has shape {tuple(layer_shape)}")
+    if attrs.get("z_axis") not in (None, 0):
+        raise ValueError("set_embeddings: the viewer takes embeddings of planes along the first axis (z_axis 0)")
+    n_tiles = int(attrs["n_tiles"])
+    tiled = attrs.get("tile_shape") is not None
+    entries = []
+    for z in range(int(attrs["n_slices"])):
+        for t in range(n_tiles):
+            entries.append({"z": z if attrs.get("z_axis") == 0 else None, "image_hash": attrs["image_hashes"][z],
+                            "tile_box": list(attrs["tile_boxes"][t]) if tiled else None,
+                            "input_size": list(attrs["input_sizes"][t]), "original_size": list(attrs["original_sizes"][t])})
+    return {"model_id": attrs["model_id"], "model_sha256": attrs["model_sha256"], "entries": entries}

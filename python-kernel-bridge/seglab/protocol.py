@@ -110,6 +110,12 @@ def model_data(request_id: str, manifest: Mapping[str, Any], encoder_bytes: int,
                 decoder_bytes=decoder_bytes, transfer=dict(transfer))
 
 
+def embeddings_data(request_id: str, layer_id: str, meta: Mapping[str, Any], transfer: Mapping[str, Any]) -> Dict[str, Any]:
+    """Embeddings of image ``layer_id`` computed in the kernel; ``meta["entries"]`` places each
+    (256, 64, 64) float32 block of the transfer that follows."""
+    return _msg("embeddings-data", request_id=request_id, layer_id=layer_id, **dict(meta), transfer=dict(transfer))
+
+
 def model_select(request_id: str, model_id: str) -> Dict[str, Any]:
     """Use model ``model_id`` of the frontend's registry (the SegLab settings)."""
     return _msg("model-select", request_id=request_id, model_id=model_id)
@@ -293,6 +299,7 @@ _FIELDS = {
     "scale-bar": check_scale_bar,
     "screenshot-reply": _screenshot_reply,
     "segment-reply": _segment_reply,
+    "embeddings-ready": lambda c: (check_str(c.get("request_id"), "request_id"), check_int(c.get("accepted"), "accepted")),
     "model-ready": lambda c: (check_str(c.get("request_id"), "request_id"), check_str(c.get("model_id"), "model_id")),
     "tile-request": _tile_request,
     "layer-list": _layer_list,
@@ -346,6 +353,6 @@ def validate_incoming(content: Any, buffers: Optional[Sequence[Any]] = None) -> 
 
 __all__: List[str] = [
     "ProtocolError", "layer_data", "layer_props", "chunk", "layer_remove", "data_request", "dims",
-    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "segment_request", "model_data", "model_select", "open_panel", "error", "chunk_ack", "transfer_cancel", "layer_edit", "validate_incoming", "check_descriptor",
+    "scale_bar", "tile_data", "layer_order", "camera", "screenshot_request", "segment_request", "model_data", "model_select", "embeddings_data", "open_panel", "error", "chunk_ack", "transfer_cancel", "layer_edit", "validate_incoming", "check_descriptor",
     "payload_nbytes", "check_json_size",
 ]

@@ -51,3 +51,11 @@ def test_wheel_metadata_matches_npm_package(wheel):
     # The widget manager must stay a shared singleton, never bundled into our chunks.
     shared = built["jupyterlab"]["sharedPackages"]["@jupyter-widgets/base"]
     assert shared == {"bundled": False, "singleton": True}
+
+
+def test_wheel_enables_the_server_extension(wheel):
+    # seglab._server_headers (opt-in cross-origin isolation) is enabled by this config file.
+    name = "seglab-0.1.0.data/data/etc/jupyter/jupyter_server_config.d/seglab.json"
+    with zipfile.ZipFile(wheel) as z:
+        assert json.loads(z.read(name)) == {"ServerApp": {"jpserver_extensions": {"seglab._server_headers": True}}}
+        assert any(n.startswith(DATA_PREFIX + "static/ort/") and n.endswith(".wasm") for n in z.namelist())

@@ -148,3 +148,49 @@ def test_set_model_by_id_and_bad_folders(monkeypatch, tmp_path, viewer):
         viewer.set_model(tmp_path)
     with pytest.raises(ValueError, match="external data file"):
         viewer.set_model(_model_folder(tmp_path, external_data={"file": "encoder.onnx.data"}))
+
+
+def _fake_embeddings(shape, n_slices, z_axis):
+    from seglab.embeddings import FORMAT, FORMAT_VERSION, content_hash
+    img = np.arange(np.prod(shape), dtype=np.uint16).reshape(shape)
+    planes = img[None] if z_axis is None else img
+    attrs = {"format": FORMAT, "format_version": FORMAT_VERSION, "model_id": "m", "model_sha256": "ab" * 32,
+             "image_shape": list(shape), "z_axis": z_axis, "n_slices": n_slices, "n_tiles": 1, "tile_shape": None,
+             "tile_boxes": [[0, 0, *shape[-2:]]], "input_sizes": [[1024, 1024]], "original_sizes": [list(shape[-2:])],
+             "image_hashes": [content_hash(p) for p in planes]}
+    features = np.random.default_rng(0).standard_normal((n_slices, 256, 64, 64)).astype(np.float32)
+    return img, {"features": features, "attrs": attrs}
+
+
+def test_set_embeddings_sends_each_plane_with_its_hash(monkeypatch):
+    v = capturing_viewer(monkeypatch)
+    img, emb = _fake_embeddings((2, 30, 40), 2, 0)
+    v.add_image(img, name="stack")
+    frontend(v, type="hello", client_id="tab-1")
+    t, out = _in_thread(lambda: v.set_embeddings(emb))
+    deadline = time.time() + 5
+    while not any(c["type"] == "embeddings-data" for c, _ in v.sent):
+        assert time.time() < deadline
+        time.sleep(0.01)
+    message = next(c for c, _ in v.sent if c["type"] == "embeddings-data")
+    assert [e["z"] for e in message["entries"]] == [0, 1] and message["model_sha256"] == "ab" * 32
+    assert message["entries"][1]["image_hash"] == emb["attrs"]["image_hashes"][1]
+    assert message["transfer"]["nbytes"] == 2 * 256 * 64 * 64 * 4
+    deadline = time.time() + 10
+    tid = message["transfer"]["id"]
+    while sum(bytes(b[0]).__len__() for c, b in v.sent if c["type"] == "chunk" and c["transfer_id"] == tid) < message["transfer"]["nbytes"]:
+        assert time.time() < deadline
+        time.sleep(0.01)
+    sent = b"".join(bytes(b[0]) for c, b in v.sent if c["type"] == "chunk" and c["transfer_id"] == tid)
+    assert sent == emb["features"].astype("<f4").tobytes()
+    frontend(v, type="embeddings-ready", request_id=message["request_id"], accepted=2, rejected=0)
+    t.join(5)
+    assert out["value"] == 2
+
+
+def test_set_embeddings_refuses_another_image(viewer):
+    _, emb = _fake_embeddings((3, 30, 40), 3, 0)
+    with pytest.raises(ValueError, match=r"embeddings are of an image of shape \(3, 30, 40\); the layer has shape \(2, 30, 40\)"):
+        viewer.set_embeddings(emb)
+    with pytest.raises(ValueError, match="expected the result of seglab.embeddings.compute_embeddings"):
+        viewer.set_embeddings({"x": 1})

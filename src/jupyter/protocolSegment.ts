@@ -91,3 +91,58 @@ export function validateModelData(msg: Obj): ModelData {
 export function modelReadyMessage(requestId: string, modelId: string): Record<string, unknown> {
   return { v: PROTOCOL_VERSION, type: 'model-ready', request_id: requireString(requestId, 'request_id'), model_id: requireString(modelId, 'model_id', 256) };
 }
+
+// -- viewer.set_embeddings -------------------------------------------------------------------
+
+/** One plane's (or tile's) embeddings in an `embeddings-data` transfer. */
+export interface EmbeddingEntry {
+  /** The slice along axis 0 (null: a 2D image). */
+  z: number | null;
+  /** seglab-hash64 of the plane the kernel encoded (the viewer checks its own plane against it). */
+  image_hash: string;
+  /** The tile's outer block [y0, x0, y1, x1) (null: the whole plane). */
+  tile_box: [number, number, number, number] | null;
+  input_size: [number, number];
+  original_size: [number, number];
+}
+
+export interface EmbeddingsData {
+  request_id: string;
+  layer_id: string;
+  model_id: string;
+  model_sha256: string;
+  entries: EmbeddingEntry[];
+  transfer: TransferHeader;
+}
+
+/** Bytes of one SAM embedding (256 × 64 × 64 float32). */
+export const EMBEDDING_BYTES = 256 * 64 * 64 * 4;
+const MAX_EMBEDDING_ENTRIES = 4096;
+
+export function validateEmbeddingsData(msg: Obj): EmbeddingsData {
+  const pair = (v: unknown, f: string) => requireList(v, f, 2).map((n, i) => requireInt(n, `${f}[${i}]`, 0)) as [number, number];
+  const entries = requireList(msg.entries, 'entries', undefined, MAX_EMBEDDING_ENTRIES).map((raw, i) => {
+    const e = raw as Obj;
+    const at = `entries[${i}]`;
+    return {
+      z: e.z === null || e.z === undefined ? null : requireInt(e.z, `${at}.z`),
+      image_hash: requireString(e.image_hash, `${at}.image_hash`, 64),
+      tile_box: e.tile_box === null || e.tile_box === undefined ? null : (requireList(e.tile_box, `${at}.tile_box`, 4).map((n, k) => requireInt(n, `${at}.tile_box[${k}]`)) as [number, number, number, number]),
+      input_size: pair(e.input_size, `${at}.input_size`),
+      original_size: pair(e.original_size, `${at}.original_size`)
+    };
+  });
+  if (entries.length === 0) throw new ProtocolError('entries: expected at least one embedding');
+  return {
+    request_id: requireString(msg.request_id, 'request_id'),
+    layer_id: requireString(msg.layer_id, 'layer_id'),
+    model_id: requireString(msg.model_id, 'model_id', 256),
+    model_sha256: requireString(msg.model_sha256, 'model_sha256', 128),
+    entries,
+    transfer: requireTransfer(msg.transfer, entries.length * EMBEDDING_BYTES)
+  };
+}
+
+export function embeddingsReadyMessage(requestId: string, accepted: number, rejected: number): Record<string, unknown> {
+  return { v: PROTOCOL_VERSION, type: 'embeddings-ready', request_id: requireString(requestId, 'request_id'), accepted, rejected };
+}

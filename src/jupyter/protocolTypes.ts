@@ -3,7 +3,7 @@ import type { ColormapName } from '../core/colormaps';
 import type { DType } from '../core/dtypes';
 import type { TransferHeader } from '../core/transfer';
 import type { ScaleBarState } from '../viewer/model/scaleBar';
-import type { ModelData, SegmentRequest } from './protocolSegment';
+import type { EmbeddingsData, ModelData, SegmentRequest } from './protocolSegment';
 
 export const PROTOCOL_VERSION = 3;
 /** The largest payload of one layer or screenshot (ArrayBuffers above ~2 GiB are unreliable). */
@@ -196,6 +196,7 @@ export type KernelMessage = V &
     | ({ type: 'segment-request' } & SegmentRequest)
     | ({ type: 'model-data' } & ModelData)
     | { type: 'model-select'; request_id: string; model_id: string }
+    | ({ type: 'embeddings-data' } & EmbeddingsData)
     | ({ type: 'tile-data' } & TileData)
     | { type: 'layer-order'; order: string[] }
     | ({ type: 'camera' } & CameraFields)
@@ -216,6 +217,7 @@ export type FrontendMessage = V &
     | { type: 'screenshot-reply'; request_id: string; shape: [number, number, 4]; transfer: TransferHeader }
     | { type: 'segment-reply'; request_id: string; shape: [number, number]; iou: number; transfer: TransferHeader }
     | { type: 'model-ready'; request_id: string; model_id: string }
+    | { type: 'embeddings-ready'; request_id: string; accepted: number; rejected: number }
     | { type: 'chunk'; transfer_id: string; index: number; offset: number }
     | ({ type: 'tile-request'; request_id: string; layer_id: string } & TileRegion)
     | { type: 'layer-list'; layers: { id: string; kind: LayerKind }[] }

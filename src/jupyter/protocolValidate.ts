@@ -4,7 +4,7 @@ import { bytesPerElement, DType, DTYPES } from '../core/dtypes';
 import { checkPyramid, PyramidError } from '../core/pyramid';
 import { MAX_ZOOM, MIN_ZOOM } from '../viewer/model/camera';
 import { checkPosition, checkUnit, checkVisible, ScaleBarError } from '../viewer/model/scaleBar';
-import { validateModelData, validateSegmentRequest } from './protocolSegment';
+import { validateEmbeddingsData, validateModelData, validateSegmentRequest } from './protocolSegment';
 import {
   fail,
   Obj,
@@ -303,6 +303,7 @@ const KERNEL_TYPES = [
   'segment-request',
   'model-data',
   'model-select',
+  'embeddings-data',
   'tile-data',
   'layer-order',
   'camera',
@@ -403,6 +404,8 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
       return { v: PROTOCOL_VERSION, type: 'segment-request', ...validateSegmentRequest(msg) };
     case 'model-data':
       return { v: PROTOCOL_VERSION, type: 'model-data', ...validateModelData(msg) };
+    case 'embeddings-data':
+      return { v: PROTOCOL_VERSION, type: 'embeddings-data', ...validateEmbeddingsData(msg) };
     case 'model-select':
       requireString(msg.request_id, 'request_id');
       requireString(msg.model_id, 'model_id', 256);

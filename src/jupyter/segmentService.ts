@@ -18,7 +18,7 @@ import { propagateObject } from '../apps/segment/propagateObject';
 import type { ViewerModel } from '../viewer/model/viewerModel';
 import type { ViewerWidget } from '../viewer/ui/viewerWidget';
 import type { SegmentAnswer } from './widget/kernelBridge';
-import type { SegmentRequest } from './protocolSegment';
+import type { EmbeddingsData, SegmentRequest } from './protocolSegment';
 import { ImageLayer } from '../viewer/model/imageLayer';
 
 /** The model used when the settings name none: shipped in static/models/prompter/. */
@@ -125,6 +125,19 @@ export class SegmentService {
       describe: () => this.described.get(this.modelIdFor(viewer)) ?? `${this.modelIdFor(viewer)} (loads on first use)`,
       propagate: async annotator => void (await propagateObject(annotator))
     });
+  }
+
+  /** `viewer.set_embeddings(...)`: refused whole when they come from another model than the viewer's. */
+  async importEmbeddings(viewer: ViewerModel, data: EmbeddingsData, features: Float32Array): Promise<{ accepted: number; rejected: number }> {
+    const image = viewer.getLayer(data.layer_id);
+    if (!(image instanceof ImageLayer)) throw new Error(`set_embeddings: layer ${JSON.stringify(data.layer_id)} is not an image layer of this viewer`);
+    const id = this.modelIdFor(viewer);
+    const sha = this.models.registry.get(id)?.encoder.sha256;
+    if (sha ? sha !== data.model_sha256 : data.model_id !== id) {
+      throw new Error(`the embeddings were computed with model ${data.model_id} (encoder sha256 ${data.model_sha256.slice(0, 12)}…); this viewer segments with ${id}: viewer.set_model(...) that model first`);
+    }
+    const entries = data.entries.map(e => ({ z: e.z, imageHash: e.image_hash, tileBox: e.tile_box, inputSize: e.input_size, originalSize: e.original_size }));
+    return this.annotatorFor(viewer).importEmbeddings(image, entries, features);
   }
 
   /** `viewer.segment(...)` from the kernel: one plane, the model's mask at the plane's size. */

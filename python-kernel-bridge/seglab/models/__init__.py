@@ -10,7 +10,7 @@ from ._check import check_model_files, expected_interface
 from ._export import ARCHS, MANIFEST  # the module imports torch only inside its functions
 
 __all__ = ["ARCHS", "MANIFEST", "check_model_files", "expected_interface", "export",
-           "cached_export", "default_cache_dir"]
+           "cached_export", "default_cache_dir", "bundled_prompter"]
 
 
 def export(arch, out, **kwargs):
@@ -31,3 +31,12 @@ def default_cache_dir():
     from ._cache import default_cache_dir as _d
 
     return _d()
+
+
+def bundled_prompter():
+    """The folder of ``seglab-nucleus-prompter`` shipped in the package (``encoder.onnx``,
+    ``decoder.onnx``, ``seglab-model.json``, ``README.md``): a small promptable CNN with SAM's
+    ONNX interface that SegLab trained on nuclei (not SAM; see its README). No torch needed."""
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent / "prompter"

@@ -29,6 +29,15 @@ def _parser() -> argparse.ArgumentParser:
                         "files only)")
     e.add_argument("--no-verify", action="store_true",
                    help="skip the onnxruntime-vs-torch numeric check at the end")
+    t = sub.add_parser("train-prompter", help="train seglab-nucleus-prompter (a small "
+                                              "promptable CNN with SAM's ONNX interface, not "
+                                              "SAM) on $SEGLAB_DATA and export it into --out")
+    t.add_argument("--out", required=True, help="output folder (created if needed)")
+    t.add_argument("--minutes", type=float, help="wall-time cap for the training loop")
+    t.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    t.add_argument("--steps", type=int, help="optimiser steps (default: the committed model's)")
+    t.add_argument("--threads", type=int, default=1, choices=(1, 2),
+                   help="torch CPU threads (default 1)")
     c = sub.add_parser("check", help="check that an ONNX pair has SAM's interface")
     c.add_argument("encoder")
     c.add_argument("decoder")
@@ -46,6 +55,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 1
         print(f"ok: SAM interface (encoder opset {info['encoder']['opset']}, decoder opset "
               f"{info['decoder']['opset']})")
+        return 0
+
+    if args.command == "train-prompter":
+        from ._train_prompter import STEPS, train_prompter
+        train_prompter(args.out, minutes=args.minutes, seed=args.seed,
+                       steps=args.steps or STEPS, threads=args.threads)
         return 0
 
     from ._export import ExportError, export

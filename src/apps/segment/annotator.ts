@@ -50,6 +50,15 @@ export interface AnnotatorOptions {
   tiling?: { tileShape: [number, number]; halo: [number, number] } | null;
 }
 
+/** One plane's (or tile's) embeddings from elsewhere; see importEmbeddings. */
+export interface ImportedEmbedding {
+  z: number | null;
+  imageHash: string;
+  tileBox: [number, number, number, number] | null;
+  inputSize: [number, number];
+  originalSize: [number, number];
+}
+
 /** A segmentation of a plane, tiled or not: the mask at the plane's size. */
 export interface PlaneResult extends SegmentResult {
   shape: [number, number];
@@ -241,6 +250,27 @@ export class SegmentAnnotator {
     }
     this.events.message?.(controller.signal.aborted ? `precompute cancelled after ${done} of ${n} slices` : `embeddings of all ${n} slices computed`, false);
     return done;
+  }
+
+  /**
+   * Embeddings computed elsewhere (the kernel's seglab.embeddings) for `image`, one
+   * (256, 64, 64) block per entry. An entry whose plane no longer has the content it was
+   * computed from (its hash differs) is left out: that plane is encoded here when needed.
+   */
+  async importEmbeddings(image: ImageLayer, entries: readonly ImportedEmbedding[], features: Float32Array): Promise<{ accepted: number; rejected: number }> {
+    const size = 256 * 64 * 64;
+    if (features.length !== entries.length * size) throw new RangeError(`expected ${entries.length} embeddings of ${size} values, got ${features.length} values`);
+    const n = spatialShape(image).length;
+    let accepted = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if ((e.z === null) !== (n === 2) || (e.z !== null && !(e.z < image.shape[0])) || n > 3) continue;
+      const plane: PlaneRef = { step: e.z === null ? [0, 0] : [e.z, 0, 0], displayed: [n - 2, n - 1] };
+      if (this.embeddings.planeData(image, plane).hash !== e.imageHash) continue;
+      await this.embeddings.set(image, plane, { embeddings: features.slice(i * size, (i + 1) * size), inputSize: e.inputSize, originalSize: e.originalSize }, e.tileBox);
+      accepted++;
+    }
+    return { accepted, rejected: entries.length - accepted };
   }
 
   /** T: the selected points switch positive/negative; with none selected, new points do. */

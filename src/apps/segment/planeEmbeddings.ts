@@ -8,7 +8,7 @@
 import { contentHash } from '../../compute/embeddings/contentHash';
 import { EmbeddingCache, embeddingKey } from '../../compute/embeddings/embeddingCache';
 import type { NDArray } from '../../core/ndarray';
-import { cropPlane, Tile } from '../../core/sam/tiling';
+import { BlockBox, cropPlane, Tile } from '../../core/sam/tiling';
 import { intensityRange, prepareImage, SAM_INPUT_SIZE, toRgb8 } from '../../core/sam/transforms';
 import { planeOf } from '../../core/slicing';
 import type { ImageLayer } from '../../viewer/model/imageLayer';
@@ -59,9 +59,9 @@ export class PlaneEmbeddings {
   }
 
   /** Puts embeddings computed elsewhere (the kernel, a file) in place for a plane or tile. */
-  async set(image: ImageLayer, plane: PlaneRef, embedding: PlaneEmbedding, tile?: Tile | null): Promise<void> {
+  async set(image: ImageLayer, plane: PlaneRef, embedding: PlaneEmbedding, tileBox?: BlockBox | null): Promise<void> {
     const data = this.planeData(image, plane);
-    const key = embeddingKey({ modelId: this.modelId(), imageHash: data.hash, dtype: data.pixels.dtype, shape: data.pixels.shape, tileBox: tile ? tile.outer : null, inputSize: SAM_INPUT_SIZE });
+    const key = embeddingKey({ modelId: this.modelId(), imageHash: data.hash, dtype: data.pixels.dtype, shape: data.pixels.shape, tileBox: tileBox ?? null, inputSize: SAM_INPUT_SIZE });
     await this.cache.put(key, { features: embedding.embeddings, inputSize: embedding.inputSize, originalSize: embedding.originalSize });
   }
 

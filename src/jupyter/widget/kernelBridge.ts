@@ -28,8 +28,8 @@ import {
   validateKernelMessage
 } from '../protocol';
 import { applyDescriptor, applyProps, describeLayer, displayFieldsOf, itemCountOf, itemStyleOf } from './layerCodec';
-import { modelReadyMessage, segmentReplyMessage } from '../protocolSegment';
-import type { ModelData, SegmentRequest } from '../protocolSegment';
+import { embeddingsReadyMessage, modelReadyMessage, segmentReplyMessage } from '../protocolSegment';
+import type { EmbeddingsData, ModelData, SegmentRequest } from '../protocolSegment';
 import { BlobTransfers } from './blobTransfers';
 import { LabelsEdits } from './labelsEdits';
 import { REPLY_WINDOW, ReplySender } from './replySender';
@@ -49,6 +49,8 @@ export interface BridgeEvents {
   segment?: (request: SegmentRequest) => Promise<SegmentAnswer>;
   /** `viewer.set_model(folder)`: a model's files sent by the kernel; resolves with the model id in use. */
   modelData?: (manifest: Record<string, unknown>, files: { encoder: Uint8Array; decoder: Uint8Array }) => Promise<string>;
+  /** `viewer.set_embeddings(...)`: embeddings computed in the kernel; resolves with how many were taken and left. */
+  embeddings?: (data: EmbeddingsData, features: Float32Array) => Promise<{ accepted: number; rejected: number }>;
   /** `viewer.set_model(id)`: a model of the registry (settings). */
   modelSelect?: (id: string) => Promise<void>;
 }
@@ -259,6 +261,9 @@ export class KernelBridge {
       case 'model-data':
         this.receiveModel(message);
         break;
+      case 'embeddings-data':
+        this.receiveEmbeddings(message);
+        break;
       case 'model-select':
         void this.answerModel(message.request_id, async () => {
           if (!this.events.modelSelect) throw new Error('this frontend has no model registry');
@@ -405,6 +410,28 @@ export class KernelBridge {
         });
       },
       reason => this.post(errorMessage(`the model did not arrive: ${reason}`, { request_id: message.request_id }))
+    );
+  }
+
+  private receiveEmbeddings(message: EmbeddingsData): void {
+    const fail = (text: string) => this.post(errorMessage(text, { request_id: message.request_id }));
+    this.blobs.start(
+      'embeddings',
+      message.transfer,
+      bytes => {
+        // A copy aligned for Float32Array (the assembled buffer is ours alone).
+        const features = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+        void (async () => {
+          try {
+            if (!this.events.embeddings) throw new Error('this frontend has no segment tool');
+            const { accepted, rejected } = await this.events.embeddings(message, features);
+            if (!this.gone) this.post(embeddingsReadyMessage(message.request_id, accepted, rejected) as unknown as FrontendMessage);
+          } catch (err) {
+            fail(String((err as Error).message ?? err));
+          }
+        })();
+      },
+      reason => fail(`the embeddings did not arrive: ${reason}`)
     );
   }
 

@@ -91,6 +91,7 @@ export class SegLabViewerModel extends DOMWidgetModel {
       segment: request => this.segmentService().segment(this.viewer, request),
       modelData: (manifest, files) => this.segmentService().useKernelModel(this.viewer, manifest, files),
       modelSelect: async id => this.segmentService().setModel(this.viewer, id),
+      embeddings: (data, features) => this.segmentService().importEmbeddings(this.viewer, data, features),
       progress: (name, fraction, transferId) => this._progress.emit({ name, fraction, transferId })
     });
     registerUnsavedCheck(this.viewer, () => this.bridge.unsavedLayerNames());
