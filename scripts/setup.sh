@@ -65,7 +65,7 @@ if [[ ! -d ui-tests/node_modules ]] || stale npm-ui ui-tests/package-lock.json; 
 fi
 
 # 4. Build the prebuilt extension when any source changed.
-mapfile -t build_inputs < <(printf "%s\n" package.json tsconfig.json install.json; find src style schema -type f | sort)
+mapfile -t build_inputs < <(printf "%s\n" package.json tsconfig.json install.json scripts/webpack.config.js; find src style schema python-kernel-bridge/seglab/models/prompter -type f | sort)
 if [[ ! -f python-kernel-bridge/seglab/labextension/package.json ]] || stale build "${build_inputs[@]}"; then
   log "building the JupyterLab extension"
   npm run --silent build:prod > "$stamps/build.log" 2>&1 ||

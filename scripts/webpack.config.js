@@ -8,16 +8,19 @@ const path = require('path');
 const webpack = require('webpack');
 
 const ortDist = path.dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
-const ORT_FILES = ['ort.min.mjs', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+const ORT_FILES = ['ort.min.mjs', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'].map(f => [path.join(ortDist, f), `ort/${f}`]);
+// SegLab's own small nucleus model (python-kernel-bridge/seglab/models/prompter), the segment
+// tool's default when no model is configured: served as static/models/prompter/.
+const prompterDir = path.resolve(__dirname, '..', 'python-kernel-bridge', 'seglab', 'models', 'prompter');
+const PROMPTER_FILES = ['encoder.onnx', 'decoder.onnx', 'seglab-model.json'].map(f => [path.join(prompterDir, f), `models/prompter/${f}`]);
 
 class EmitOnnxRuntimeWeb {
   apply(compiler) {
     compiler.hooks.thisCompilation.tap('EmitOnnxRuntimeWeb', compilation => {
       compilation.hooks.processAssets.tap({ name: 'EmitOnnxRuntimeWeb', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
-        for (const file of ORT_FILES) {
-          const source = path.join(ortDist, file);
+        for (const [source, asset] of [...ORT_FILES, ...PROMPTER_FILES]) {
           compilation.fileDependencies.add(source);
-          compilation.emitAsset(`ort/${file}`, new webpack.sources.RawSource(fs.readFileSync(source)), { minimized: true });
+          compilation.emitAsset(asset, new webpack.sources.RawSource(fs.readFileSync(source)), { minimized: true });
         }
       });
     });

@@ -2,6 +2,7 @@
 // records messages, v3 kernel messages built from real descriptors (checked with protocol.ts), and
 // a check of every message the bridge sent, by re-building it with protocol.ts's checked builders.
 /// <reference types="node" />
+import { embeddingsReadyMessage, modelReadyMessage, segmentReplyMessage } from '../../protocolSegment';
 import { isDeepStrictEqual } from 'util';
 import { ChunkAssembler, makeTransferHeader, splitIntoChunks, TransferHeader } from '../../../core/transfer';
 import { ViewerModel } from '../../../viewer/model/viewerModel';
@@ -53,6 +54,9 @@ export function validateFrontendMessage(content: Msg, buffers: number): void {
     click: () => P.clickMessage({ position: c.position, button: c.button, modifiers: c.modifiers }),
     'tile-request': () => P.tileRequestMessage(c.request_id, c.layer_id, { level: c.level, start: c.start, stop: c.stop, step: c.step }),
     'screenshot-reply': () => P.screenshotReplyMessage(c.request_id, c.shape?.[0], c.shape?.[1], c.transfer),
+    'segment-reply': () => segmentReplyMessage(c.request_id, c.shape?.[0], c.shape?.[1], c.iou, c.transfer) as unknown as P.FrontendMessage,
+    'model-ready': () => modelReadyMessage(c.request_id, c.model_id) as unknown as P.FrontendMessage,
+    'embeddings-ready': () => embeddingsReadyMessage(c.request_id, c.accepted, c.rejected) as unknown as P.FrontendMessage,
     chunk: () => P.chunkMessage(c.transfer_id, c.index, c.offset),
     'chunk-ack': () => P.chunkAckMessage(c.transfer_id, c.received),
     'transfer-cancel': () => P.transferCancelMessage(c.transfer_id, c.reason),
