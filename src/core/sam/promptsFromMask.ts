@@ -9,6 +9,7 @@
 
 import { distanceTransformEdt, gaussianSigma1, outerBoundaries, peakLocalMax } from './distance';
 import { SAM_LOW_RES, type SamPrompt } from './transforms';
+import { roundHalfEven } from '../labels/brush';
 
 /** micro-sam's projection modes (segment_mask_in_volume): which prompts a mask becomes. */
 export type Projection = 'mask' | 'points' | 'box' | 'points_and_mask' | 'single_point';
@@ -25,15 +26,6 @@ const USES: Record<Projection, { box: boolean; mask: boolean; points: boolean; s
 /** A SAM prompt plus, optionally, the decoder's mask input (256² low-resolution logits). */
 export interface MaskPrompt extends SamPrompt {
   maskInput?: Float32Array;
-}
-
-/** Python's round() (half to even), as np.round. */
-function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 /** [y0, x0, y1, x1) of the non-zero pixels, or null for an empty mask. */

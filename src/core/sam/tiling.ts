@@ -27,6 +27,7 @@
 
 import type { TypedArray } from '../dtypes';
 import type { SamPrompt } from './transforms';
+import { roundHalfEven } from '../labels/brush';
 
 /** Longest side (px) SegLab encodes without tiling: at most 4× downscaling into the 1024 input. */
 export const MAX_UNTILED_SIDE = 4096;
@@ -119,15 +120,6 @@ export function tileAt(grid: TileGrid, row: number, column: number): Tile {
   const r = Math.min(Math.max(Math.floor(row / grid.tileShape[0]), 0), grid.rows - 1);
   const c = Math.min(Math.max(Math.floor(column / grid.tileShape[1]), 0), grid.columns - 1);
   return grid.tiles[r * grid.columns + c];
-}
-
-/** Python's round() (half to even), which micro-sam applies to prompt centres. */
-function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 function overlapArea(box: readonly [number, number, number, number], b: BlockBox): number {
