@@ -12,6 +12,8 @@ import { ShapesLayer } from '../../../viewer/model/shapesLayer';
 import { ViewerModel } from '../../../viewer/model/viewerModel';
 import { SegmentAnnotator } from '../annotator';
 import { embedPlane, segmentPrompt, SegmentRuntime } from '../planeSegmenter';
+import { ImageLayer } from '../../../viewer/model/imageLayer';
+import { prepareImage, toRgb8 } from '../../../core/sam/transforms';
 import { COMMITTED_OBJECTS, CURRENT_OBJECT, POINT_PROMPTS, BOX_PROMPTS } from '../promptLayers';
 
 ort.env.wasm.numThreads = 1;
@@ -136,7 +138,42 @@ emit("image", img.astype(np.uint16)); emit("centroids", np.array([p.centroid for
     300000
   );
 
-  itWithReference('refuses a lazy image and a viewer without an image', () => {
+  itWithReference(
+    'tiled planes: the prompt goes to its tile, the mask comes back at the plane size; a 1 × 1 image works',
+    async () => {
+      const model = new ViewerModel();
+      model.addImage(image, { name: 'nuclei' });
+      const annotator = new SegmentAnnotator(model, async () => runtime, {}, { tiling: { tileShape: [80, 80], halo: [24, 24] } });
+      const img = model.layers[0] as ImageLayer;
+      // A point just right of the first inner-tile border: tile (0, 1), whose outer block starts at column 56.
+      const plane = annotator.planeOf(img);
+      const result = await annotator.segmentOn(img, plane, { points: [[84, 20]], labels: [1] });
+      expect(result.tileId).toBe(1);
+      expect(result.shape).toEqual([160, 160]);
+      const crop = new Uint16Array(104 * 104);
+      for (let r = 0; r < 104; r++) for (let c = 0; c < 104; c++) crop[r * 104 + c] = image.data[r * 160 + 56 + c];
+      // The tile is converted with the whole plane's intensity range, so compare with that embedding.
+      let [lo, hi] = [Infinity, -Infinity];
+      for (const v of image.data) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      const prepared = prepareImage(toRgb8({ dtype: 'uint16', shape: [104, 104], data: crop }, false, [lo, hi]), 104, 104);
+      const emb = { embeddings: await runtime.encode(prepared.tensor), inputSize: prepared.inputSize, originalSize: [104, 104] as [number, number] };
+      const local = await segmentPrompt(runtime, emb, { points: [[84 - 56, 20]], labels: [1] });
+      const expected = new Uint8Array(160 * 160);
+      for (let r = 0; r < 104; r++) for (let c = 0; c < 104; c++) expected[r * 160 + 56 + c] = local.mask[r * 104 + c];
+      expect(Array.from(result.mask)).toEqual(Array.from(expected));
+
+      const tiny = new ViewerModel();
+      tiny.addImage({ dtype: 'uint8', shape: [1, 1], data: Uint8Array.of(7) }, { name: 'dot' });
+      const one = new SegmentAnnotator(tiny, async () => runtime);
+      const dot = tiny.layers[0] as ImageLayer;
+      const r1 = await one.segmentOn(dot, one.planeOf(dot), { points: [[0, 0]], labels: [1] });
+      expect(r1.shape).toEqual([1, 1]);
+      expect(r1.mask.length).toBe(1);
+    },
+    300000
+  );
+
+  itWithReference('refuses a viewer without an image', () => {
     const model = new ViewerModel();
     const annotator = new SegmentAnnotator(model, async () => runtime);
     expect(() => annotator.start()).toThrow(/^open an image first/);
