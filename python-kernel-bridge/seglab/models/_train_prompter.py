@@ -230,8 +230,11 @@ def load_sources(seed: int, root: Optional[Path] = None, n_synthetic: int = 24) 
     return out
 
 
-def _frame_crop(src: Source, s: float, ox: int, oy: int, size: int):
-    """The 1024-frame crop (values 0..1, NaN outside the image) and its labels (nearest)."""
+def _frame_crop(src: Source, s: float, ox: int, oy: int, size: int, noise: float = 0.0,
+                rng: Optional[np.random.Generator] = None):
+    """The 1024-frame crop (values 0..1, NaN outside the image) and its labels (nearest).
+    ``noise``: std of Gaussian noise added at the source's own resolution (pixel noise of a
+    small image becomes blocks once upscaled, as in nuclei3d's 61 x 57 slices)."""
     import torch
     import torch.nn.functional as F
 
@@ -239,11 +242,19 @@ def _frame_crop(src: Source, s: float, ox: int, oy: int, size: int):
     px = ox + np.arange(size) + 0.5
     py = oy + np.arange(size) + 0.5
     u, v = px / s - 0.5, py / s - 0.5
+    x0, x1 = int(np.clip(np.floor(u[0]) - 2, 0, w - 1)), int(np.clip(np.ceil(u[-1]) + 3, 1, w))
+    y0, y1 = int(np.clip(np.floor(v[0]) - 2, 0, h - 1)), int(np.clip(np.ceil(v[-1]) + 3, 1, h))
+    x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
+    sub = src.image[y0:y1, x0:x1]
+    if noise > 0:
+        sub = (sub + rng.normal(0, noise, sub.shape)).astype(np.float32)
+    sh, sw = sub.shape
     grid = np.empty((1, size, size, 2), np.float32)
-    grid[0, :, :, 0] = ((2 * u + 1) / w - 1)[None, :]
-    grid[0, :, :, 1] = ((2 * v + 1) / h - 1)[:, None]
+    grid[0, :, :, 0] = ((2 * (u - x0) + 1) / sw - 1)[None, :]
+    grid[0, :, :, 1] = ((2 * (v - y0) + 1) / sh - 1)[:, None]
     grid = torch.from_numpy(grid)
-    img = F.grid_sample(torch.from_numpy(src.image)[None, None], grid, mode="bilinear",
+    img = F.grid_sample(torch.from_numpy(np.ascontiguousarray(sub))[None, None], grid,
+                        mode="bilinear",
                         padding_mode="border", align_corners=False)[0, 0].numpy()
     ix, iy = np.floor(px / s).astype(np.int64), np.floor(py / s).astype(np.int64)
     okx, oky = (ix >= 0) & (ix < w), (iy >= 0) & (iy < h)
@@ -290,7 +301,8 @@ def make_sample(rng: np.random.Generator, sources: List[Source], size: int = CRO
     if not over:
         ox, oy = min(ox, fw - size), min(oy, fh - size)
     ox, oy = int(max(ox, 0)), int(max(oy, 0))
-    img, lab = _frame_crop(src, s, ox, oy, size)
+    noise = rng.uniform(0.02, 0.15) if rng.random() < 0.5 else 0.0
+    img, lab = _frame_crop(src, s, ox, oy, size, noise, rng)
     k = int(rng.integers(0, 8))  # flips / rotations
     if k & 1:
         img, lab = img[:, ::-1], lab[:, ::-1]
