@@ -218,7 +218,8 @@ test.describe('SAM runtime in a Web Worker', () => {
     test.setTimeout(WEBGPU_ENCODE_TIMEOUT_MS + 180000);
     await page.goto('/lab?reset');
     await h.waitForLab(page);
-    const r = await runInPage(page, { runtime: {}, decodeReferenceEmbeddings: true, encode: true, encodeTimeoutMs: WEBGPU_ENCODE_TIMEOUT_MS });
+    // SwiftShader is a software adapter: the runtime takes it only when WebGPU is asked for.
+    const r = await runInPage(page, { runtime: { preferWebGPU: true }, decodeReferenceEmbeddings: true, encode: true, encodeTimeoutMs: WEBGPU_ENCODE_TIMEOUT_MS });
     console.log('SAM runtime, WebGPU:', JSON.stringify(r));
     expect(r.info.provider).toBe('webgpu');
     expect(r.info.adapter).toMatch(/swiftshader/);

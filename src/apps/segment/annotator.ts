@@ -82,6 +82,8 @@ export class SegmentAnnotator {
   private last: LastRun | null = null;
   private _active = false;
   private readonly _stateChanged = new Signal<this, void>(this);
+  private readonly _segmented = new Signal<this, PlaneResult | null>(this);
+  private _busy = false;
 
   tiling: AnnotatorOptions['tiling'];
 
@@ -101,6 +103,14 @@ export class SegmentAnnotator {
   }
   get stateChanged(): ISignal<this, void> {
     return this._stateChanged;
+  }
+  /** A live run ended: its result, or null when it failed or there were no prompts. */
+  get segmented(): ISignal<this, PlaneResult | null> {
+    return this._segmented;
+  }
+  /** Whether a live run is in progress (the bar says so: aria-busy). */
+  get busy(): boolean {
+    return this._busy;
   }
   /** The label a new point prompt gets. */
   get pointLabel(): PromptLabel {
@@ -354,41 +364,47 @@ export class SegmentAnnotator {
     this.dirty = true;
     if (this.running) return;
     this.running = (async () => {
+      this._busy = true;
+      this._stateChanged.emit();
       try {
         while (this.dirty) {
           this.dirty = false;
-          await this.runOnce();
+          this._segmented.emit(await this.runOnce());
         }
       } finally {
         this.running = null;
+        this._busy = false;
+        this._stateChanged.emit();
       }
     })();
   }
 
-  private async runOnce(): Promise<void> {
+  private async runOnce(): Promise<PlaneResult | null> {
     const image = this.image;
     const plane = this.currentPlane();
-    if (!image || !plane) return;
+    if (!image || !plane) return null;
     const prompt = promptsOnPlane(this.model, image, plane);
     const planeKey = `${plane.step.join(',')}|${plane.displayed.join(',')}`;
     const key = `${planeKey}|${promptKey(prompt)}`;
-    if (key === this.lastKey) return;
+    if (key === this.lastKey) return this.last?.result ?? null;
     this.lastKey = key;
     try {
       if (!prompt) {
         this.writeCurrent(plane, null);
         this.last = null;
-        return;
+        return null;
       }
       const last = this.last && this.last.planeKey === planeKey && extends_(prompt, this.last.prompt) ? this.last.result : null;
       const result = await this.segmentOn(image, plane, prompt, { maskInput: last?.lowRes, tileId: last?.tileId });
-      if (this.lastKey !== key) return; // the prompts moved on meanwhile; the next run follows
+      if (this.lastKey !== key) return null; // the prompts moved on meanwhile; the next run follows
       this.writeCurrent(plane, result.mask);
       this.last = { planeKey, prompt, result };
       this.events.message?.(`predicted IoU ${result.iou.toFixed(2)}`, false);
+      return result;
     } catch (err) {
       this.lastKey = ''; // let the same prompts try again
       this.events.message?.(`segmentation failed: ${(err as Error).message ?? err}`, true);
+      return null;
     }
   }
 

@@ -75,6 +75,7 @@ export class SegmentTool {
     viewer.addTool(this.group, { active: () => this.annotator.active, run: id => this.run(id) });
     viewer.addBar(this.bar);
     this.annotator.stateChanged.connect(this.refresh, this);
+    this.annotator.segmented.connect(this.onSegmented, this);
     viewer.model.layerChanged.connect(this.refresh, this);
     viewer.model.layersChanged.connect(this.refresh, this);
     this.refresh();
@@ -132,12 +133,19 @@ export class SegmentTool {
     this.toggle.disabled = !on && !this.viewer.model.layers.some(l => l instanceof ImageLayer);
     if (on) this.bar.show();
     else this.bar.hide();
+    this.bar.node.setAttribute('aria-busy', String(this.annotator.busy));
     const image = this.annotator.image;
     this.barText.textContent = on ? `Segmenting ${image ? `"${image.name}"` : ''} · ${this.options.describe()}` : '';
   }
 
+  /** Counts finished runs on the bar (`data-runs`), which scripts and tests can wait on. */
+  private onSegmented(): void {
+    this.bar.node.dataset.runs = String(Number(this.bar.node.dataset.runs ?? 0) + 1);
+  }
+
   dispose(): void {
     this.annotator.stateChanged.disconnect(this.refresh, this);
+    this.annotator.segmented.disconnect(this.onSegmented, this);
     this.viewer.model.layerChanged.disconnect(this.refresh, this);
     this.viewer.model.layersChanged.disconnect(this.refresh, this);
     this.bar.dispose();

@@ -3,7 +3,10 @@
  * offers (so they are tested without one), the probe that asks the browser, and the label the
  * viewer shows for the active backend.
  *
- * WebGPU when an adapter exists and the caller did not opt out; otherwise WASM (SIMD always, as
+ * WebGPU when a hardware adapter exists and the caller did not opt out; a software adapter
+ * (SwiftShader, llvmpipe: the browser's fallback adapter, emulating a GPU on the CPU) only when
+ * asked for (`preferWebGPU: true`), since WASM SIMD runs the same models several times faster
+ * on the same CPU. Otherwise WASM (SIMD always, as
  * onnxruntime-web 1.30 ships only SIMD builds), multi-threaded only when the page is
  * cross-origin isolated (threads need SharedArrayBuffer), with min(hardwareConcurrency, 4)
  * threads unless told: more than 4 gains little on SAM's encoder and starves the page.
@@ -17,6 +20,8 @@ export interface BackendEnvironment {
   adapterError?: string;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
+  /** The adapter emulates a GPU in software (WebGPU's `isFallbackAdapter`, or SwiftShader/llvmpipe by name). */
+  software?: boolean;
 }
 
 export interface BackendPlan {
@@ -42,7 +47,8 @@ export function wasmThreads(env: BackendEnvironment, options: RuntimeOptions = {
 /** The first backend to try. */
 export function planBackend(env: BackendEnvironment, options: RuntimeOptions = {}): BackendPlan {
   const threads = wasmThreads(env, options);
-  if (options.preferWebGPU !== false && env.adapter) {
+  const wanted = options.preferWebGPU === true || (options.preferWebGPU !== false && !env.software);
+  if (wanted && env.adapter) {
     return { provider: 'webgpu', executionProviders: ['webgpu'], threads, adapter: env.adapter };
   }
   return { provider: 'wasm', executionProviders: ['wasm'], threads };
@@ -66,9 +72,12 @@ export function fallbackNotice(when: 'loading' | 'running', err: unknown): strin
   return `WebGPU failed while ${when} the model (${why.split('\n')[0].slice(0, 300)}); running on WASM instead`;
 }
 
+/** Adapters that are CPU emulations of a GPU, by name (older browsers lack isFallbackAdapter). */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software/i;
+
 // Just the slice of the WebGPU API the probe touches.
 interface GPULike {
-  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null>;
+  requestAdapter(): Promise<{ isFallbackAdapter?: boolean; info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean } } | null>;
 }
 
 /** What this browser (page or worker) offers; never throws. */
@@ -82,7 +91,8 @@ export async function probeEnvironment(): Promise<BackendEnvironment> {
     if (!adapter) return { adapter: null, adapterError: 'no WebGPU adapter', crossOriginIsolated, hardwareConcurrency };
     const info = adapter.info ?? {};
     const name = [info.vendor, info.architecture].filter(s => !!s).join(' ') || info.description || 'unknown adapter';
-    return { adapter: name, crossOriginIsolated, hardwareConcurrency };
+    const software = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || SOFTWARE_ADAPTER.test(`${name} ${info.description ?? ''}`);
+    return { adapter: name, crossOriginIsolated, hardwareConcurrency, software };
   } catch (err) {
     return { adapter: null, adapterError: String(err), crossOriginIsolated, hardwareConcurrency };
   }

@@ -103,6 +103,12 @@ describe('backend choice', () => {
     expect(wasmThreads(env(null, false, 16), { threads: 6 })).toBe(1);
   });
 
+  it('a software adapter (SwiftShader) gets WASM unless WebGPU is asked for', () => {
+    const swiftshader = { ...env('google swiftshader', false), software: true };
+    expect(planBackend(swiftshader).provider).toBe('wasm');
+    expect(planBackend(swiftshader, { preferWebGPU: true }).provider).toBe('webgpu');
+  });
+
   it('labels the active backend for the status bar', () => {
     expect(formatBackendInfo({ provider: 'webgpu', threads: 1, crossOriginIsolated: false, adapter: 'google swiftshader' })).toBe('WebGPU (google swiftshader)');
     expect(formatBackendInfo({ provider: 'wasm', threads: 4, crossOriginIsolated: true })).toBe('WASM, 4 threads');
