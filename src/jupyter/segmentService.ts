@@ -14,10 +14,11 @@ import { IndexedDBEmbeddingStorage, PersistentTier } from '../compute/embeddings
 import { createSamRuntime, formatBackendInfo, SamRuntime } from '../compute/sam/runtime';
 import { SegmentAnnotator } from '../apps/segment/annotator';
 import { SegmentTool } from '../apps/segment/segmentTool';
+import { importEmbeddings } from '../apps/segment/annotatorEmbeddings';
 import { propagateObject } from '../apps/segment/propagateObject';
 import type { ViewerModel } from '../viewer/model/viewerModel';
 import type { ViewerWidget } from '../viewer/ui/viewerWidget';
-import type { SegmentAnswer } from './widget/kernelBridge';
+import type { SegmentAnswer } from './widget/segmentRequests';
 import type { EmbeddingsData, SegmentRequest } from './protocolSegment';
 import { ImageLayer } from '../viewer/model/imageLayer';
 
@@ -137,7 +138,7 @@ export class SegmentService {
       throw new Error(`the embeddings were computed with model ${data.model_id} (encoder sha256 ${data.model_sha256.slice(0, 12)}…); this viewer segments with ${id}: viewer.set_model(...) that model first`);
     }
     const entries = data.entries.map(e => ({ z: e.z, imageHash: e.image_hash, tileBox: e.tile_box, inputSize: e.input_size, originalSize: e.original_size }));
-    return this.annotatorFor(viewer).importEmbeddings(image, entries, features);
+    return importEmbeddings(this.annotatorFor(viewer), image, entries, features);
   }
 
   /** `viewer.segment(...)` from the kernel: one plane, the model's mask at the plane's size. */

@@ -7,7 +7,6 @@
  * further prompt of the same object refines the previous mask (its logits go in as mask_input).
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import type { NDArray } from '../../core/ndarray';
 import type { SamPrompt } from '../../core/sam/transforms';
 import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
@@ -19,6 +18,7 @@ import { PlaneEmbeddings } from './planeEmbeddings';
 import { EmbeddingCache } from '../../compute/embeddings/embeddingCache';
 import { MAX_UNTILED_SIDE, pasteTileMask, planTiling, promptToTile, SUGGESTED_HALO, SUGGESTED_TILE_SHAPE, TileGrid } from '../../core/sam/tiling';
 import { PlaneEmbedding, segmentPrompt, SegmentResult, SegmentRuntime } from './planeSegmenter';
+import { extendsPrompt, nonzeroBox, pickImage, zerosLike } from './maskHelpers';
 import {
   BOX_PROMPTS,
   COMMITTED_OBJECTS,
@@ -50,15 +50,6 @@ export interface AnnotatorOptions {
   tiling?: { tileShape: [number, number]; halo: [number, number] } | null;
 }
 
-/** One plane's (or tile's) embeddings from elsewhere; see importEmbeddings. */
-export interface ImportedEmbedding {
-  z: number | null;
-  imageHash: string;
-  tileBox: [number, number, number, number] | null;
-  inputSize: [number, number];
-  originalSize: [number, number];
-}
-
 /** A segmentation of a plane, tiled or not: the mask at the plane's size. */
 export interface PlaneResult extends SegmentResult {
   shape: [number, number];
@@ -75,7 +66,8 @@ interface LastRun {
 
 export class SegmentAnnotator {
   private imageId: string | null = null;
-  private readonly embeddings: PlaneEmbeddings;
+  /** The planes' embeddings (precompute and import fill them: see annotatorEmbeddings.ts). */
+  readonly embeddings: PlaneEmbeddings;
   private running: Promise<void> | null = null;
   private dirty = false;
   private lastKey = '';
@@ -231,58 +223,6 @@ export class SegmentAnnotator {
     return planTiling(shape, { tileShape: [...SUGGESTED_TILE_SHAPE] as [number, number], halo: [...SUGGESTED_HALO] as [number, number] });
   }
 
-  /**
-   * micro-sam's "precompute": the embeddings of every slice along the first sliced axis (the
-   * slices segment without waiting afterwards), with progress and cancel. Slices beyond the
-   * LRU's bound push out the oldest. Returns how many were computed.
-   */
-  async precomputeSlices(signal?: AbortSignal): Promise<number> {
-    const image = this.image;
-    const plane = this.currentPlane();
-    if (!image || !plane) throw new Error('start the segment tool on an image first');
-    const axis = [...plane.step.keys()].find(a => !plane.displayed.includes(a));
-    if (axis === undefined) {
-      await this.embeddingOf(image, plane, signal);
-      return 1;
-    }
-    const n = image.shape[axis];
-    const controller = new AbortController();
-    signal?.addEventListener('abort', () => controller.abort());
-    let done = 0;
-    try {
-      for (let z = 0; z < n && !controller.signal.aborted; z++) {
-        this.events.progress?.(`embedding slice ${z + 1} of ${n}`, z / n, () => controller.abort());
-        await this.embeddings.get(image, { step: plane.step.map((s, a) => (a === axis ? z : s)), displayed: plane.displayed }, {}, controller.signal);
-        done++;
-      }
-    } finally {
-      this.events.progress?.(null, 1);
-    }
-    this.events.message?.(controller.signal.aborted ? `precompute cancelled after ${done} of ${n} slices` : `embeddings of all ${n} slices computed`, false);
-    return done;
-  }
-
-  /**
-   * Embeddings computed elsewhere (the kernel's seglab.embeddings) for `image`, one
-   * (256, 64, 64) block per entry. An entry whose plane no longer has the content it was
-   * computed from (its hash differs) is left out: that plane is encoded here when needed.
-   */
-  async importEmbeddings(image: ImageLayer, entries: readonly ImportedEmbedding[], features: Float32Array): Promise<{ accepted: number; rejected: number }> {
-    const size = 256 * 64 * 64;
-    if (features.length !== entries.length * size) throw new RangeError(`expected ${entries.length} embeddings of ${size} values, got ${features.length} values`);
-    const n = spatialShape(image).length;
-    let accepted = 0;
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i];
-      if ((e.z === null) !== (n === 2) || (e.z !== null && !(e.z < image.shape[0])) || n > 3) continue;
-      const plane: PlaneRef = { step: e.z === null ? [0, 0] : [e.z, 0, 0], displayed: [n - 2, n - 1] };
-      if (this.embeddings.planeData(image, plane).hash !== e.imageHash) continue;
-      await this.embeddings.set(image, plane, { embeddings: features.slice(i * size, (i + 1) * size), inputSize: e.inputSize, originalSize: e.originalSize }, e.tileBox);
-      accepted++;
-    }
-    return { accepted, rejected: entries.length - accepted };
-  }
-
   /** T: the selected points switch positive/negative; with none selected, new points do. */
   toggleLabel(): void {
     const points = findLayer(this.model, POINT_PROMPTS, PointsLayer);
@@ -394,7 +334,7 @@ export class SegmentAnnotator {
         this.last = null;
         return null;
       }
-      const last = this.last && this.last.planeKey === planeKey && extends_(prompt, this.last.prompt) ? this.last.result : null;
+      const last = this.last && this.last.planeKey === planeKey && extendsPrompt(prompt, this.last.prompt) ? this.last.result : null;
       const result = await this.segmentOn(image, plane, prompt, { maskInput: last?.lowRes, tileId: last?.tileId });
       if (this.lastKey !== key) return null; // the prompts moved on meanwhile; the next run follows
       this.writeCurrent(plane, result.mask);
@@ -425,54 +365,4 @@ export class SegmentAnnotator {
     }
     current.writeRegion(start, { dtype: 'uint32', shape: regionShape, data: region });
   }
-}
-
-/** The selected image layer, else the topmost one. */
-function pickImage(model: ViewerModel): ImageLayer | null {
-  const active = model.activeLayer;
-  if (active instanceof ImageLayer) return active;
-  const images = model.layers.filter((l): l is ImageLayer => l instanceof ImageLayer);
-  return images.length ? images[images.length - 1] : null;
-}
-
-/** Whether `next` adds prompts to `previous` (same box, previous points first): a refinement. */
-function extends_(next: SamPrompt, previous: SamPrompt): boolean {
-  const [a, b] = [previous.points ?? [], next.points ?? []];
-  if (b.length <= a.length || JSON.stringify(next.box) !== JSON.stringify(previous.box)) return false;
-  return a.every((p, i) => p[0] === b[i][0] && p[1] === b[i][1] && previous.labels?.[i] === next.labels?.[i]);
-}
-
-/** The bounding box of the nonzero pixels of `data` and the mask inside it; null when all zero. */
-export function nonzeroBox(data: NDArray): { start: number[]; mask: NDArray } | null {
-  const shape = data.shape;
-  const values = data.data as ArrayLike<number | bigint>;
-  const lo = shape.map(() => Infinity);
-  const hi = shape.map(() => -Infinity);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let k = 0; k < values.length; k++) {
-    if (values[k]) {
-      for (let a = 0; a < shape.length; a++) {
-        if (index[a] < lo[a]) lo[a] = index[a];
-        if (index[a] > hi[a]) hi[a] = index[a];
-      }
-    }
-    for (let a = shape.length - 1; a >= 0 && ++index[a] === shape[a]; a--) index[a] = 0;
-  }
-  if (lo[0] === Infinity) return null;
-  const boxShape = lo.map((l, a) => hi[a] - l + 1);
-  const mask = new Uint8Array(boxShape.reduce((x, y) => x * y, 1));
-  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
-  const at = new Array<number>(shape.length).fill(0);
-  for (let k = 0; k < mask.length; k++) {
-    let flat = 0;
-    for (let a = 0; a < shape.length; a++) flat += (lo[a] + at[a]) * strides[a];
-    mask[k] = values[flat] ? 1 : 0;
-    for (let a = shape.length - 1; a >= 0 && ++at[a] === boxShape[a]; a--) at[a] = 0;
-  }
-  return { start: lo, mask: { dtype: 'uint8', shape: boxShape, data: mask } };
-}
-
-function zerosLike(data: NDArray): NDArray {
-  const Ctor = (data.data as unknown as { constructor: new (n: number) => NDArray['data'] }).constructor;
-  return { dtype: data.dtype, shape: data.shape.slice(), data: new Ctor(data.data.length) };
 }

@@ -9,6 +9,7 @@ import { ImageLayer } from '../../viewer/model/imageLayer';
 import { el } from '../../viewer/ui/controlsDom';
 import type { ViewerWidget } from '../../viewer/ui/viewerWidget';
 import { SegmentAnnotator } from './annotator';
+import { precomputeSlices } from './annotatorEmbeddings';
 import { BOX_PROMPTS, findLayer, POINT_PROMPTS } from './promptLayers';
 import { ShapesLayer } from '../../viewer/model/shapesLayer';
 import { PointsLayer } from '../../viewer/model/pointsLayer';
@@ -110,7 +111,7 @@ export class SegmentTool {
         a.toggleLabel();
         return true;
       case 'segment.precompute':
-        void a.precomputeSlices().catch(fail);
+        void precomputeSlices(a).catch(fail);
         return true;
       case 'segment.propagate':
         if (!this.options.propagate) return false;

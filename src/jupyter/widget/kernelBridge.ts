@@ -28,16 +28,14 @@ import {
   validateKernelMessage
 } from '../protocol';
 import { applyDescriptor, applyProps, describeLayer, displayFieldsOf, itemCountOf, itemStyleOf } from './layerCodec';
-import { embeddingsReadyMessage, modelReadyMessage, segmentReplyMessage } from '../protocolSegment';
-import type { EmbeddingsData, ModelData, SegmentRequest } from '../protocolSegment';
-import { BlobTransfers } from './blobTransfers';
+import { SegmentEvents, SegmentRequests } from './segmentRequests';
 import { LabelsEdits } from './labelsEdits';
 import { REPLY_WINDOW, ReplySender } from './replySender';
 import { KernelTileSource } from './tileSource';
 
 export type SendFunction = (content: Record<string, unknown>, buffers?: ArrayBufferView[]) => void;
 
-export interface BridgeEvents {
+export interface BridgeEvents extends SegmentEvents {
   openPanel?: (title: string | undefined) => void;
   /** A problem the user should see (bad message, failed transfer); the bridge keeps working. */
   problem?: (message: string) => void;
@@ -45,21 +43,6 @@ export interface BridgeEvents {
   progress?: (layerName: string, fraction: number, transferId: string) => void;
   /** The canvas of a displayed view as RGBA (H, W, 4), or null when none is displayed. */
   screenshot?: () => NDArray | null;
-  /** `viewer.segment(...)`: the viewer's segment model on a plane; absent: no model here. */
-  segment?: (request: SegmentRequest) => Promise<SegmentAnswer>;
-  /** `viewer.set_model(folder)`: a model's files sent by the kernel; resolves with the model id in use. */
-  modelData?: (manifest: Record<string, unknown>, files: { encoder: Uint8Array; decoder: Uint8Array }) => Promise<string>;
-  /** `viewer.set_embeddings(...)`: embeddings computed in the kernel; resolves with how many were taken and left. */
-  embeddings?: (data: EmbeddingsData, features: Float32Array) => Promise<{ accepted: number; rejected: number }>;
-  /** `viewer.set_model(id)`: a model of the registry (settings). */
-  modelSelect?: (id: string) => Promise<void>;
-}
-
-/** A mask for `viewer.segment`: (height, width) 0/1 bytes and the model's predicted IoU. */
-export interface SegmentAnswer {
-  mask: Uint8Array;
-  shape: [number, number];
-  iou: number;
 }
 
 /** How often a pan or zoom in progress updates `viewer.camera` in the kernel. */
@@ -111,11 +94,8 @@ export class KernelBridge {
   /** Layers the user changed since the kernel last sent their data. */
   private readonly editedSinceKernelData = new Set<string>();
   private gone = false;
-  /** Model files from the kernel (`viewer.set_model`), chunked like layers. */
-  private readonly blobs = new BlobTransfers(
-    (id, received) => this.post(chunkAckMessage(id, received)),
-    (name, fraction, id) => this.events.progress?.(name, fraction, id)
-  );
+  /** viewer.segment / set_model / set_embeddings: their requests and transfers. */
+  private readonly segmentRequests: SegmentRequests;
 
   constructor(
     private readonly viewer: ViewerModel,
@@ -123,6 +103,12 @@ export class KernelBridge {
     private readonly events: BridgeEvents = {},
     readonly clientId = `client-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
   ) {
+    this.segmentRequests = new SegmentRequests(events, clientId, {
+      post: (message, buffers) => this.post(message, buffers),
+      reply: (requestId, transferId, bytes, chunkBytes) => this.replies.start(requestId, transferId, bytes, chunkBytes),
+      progress: (name, fraction, id) => this.events.progress?.(name, fraction, id),
+      gone: () => this.gone
+    });
     viewer.layerChanged.connect(this.onLayerChanged, this);
     viewer.layersChanged.connect(this.onLayersChanged, this);
     viewer.dims.stepChanged.connect(this.onDimsChanged, this);
@@ -144,7 +130,7 @@ export class KernelBridge {
     for (const [id, p] of this.pending) this.events.progress?.(p.layer.name, 1, id); // bars go away
     this.pending.clear();
     this.replies.clear();
-    this.blobs.clear('the kernel went away');
+    this.segmentRequests.clear('the kernel went away');
     for (const source of this.tileSources.values()) source.dispose();
     this.tileSources.clear();
     this.events.problem?.(
@@ -256,20 +242,10 @@ export class KernelBridge {
         this.replyWithScreenshot(message.request_id);
         break;
       case 'segment-request':
-        void this.replyWithSegment(message);
-        break;
       case 'model-data':
-        this.receiveModel(message);
-        break;
       case 'embeddings-data':
-        this.receiveEmbeddings(message);
-        break;
       case 'model-select':
-        void this.answerModel(message.request_id, async () => {
-          if (!this.events.modelSelect) throw new Error('this frontend has no model registry');
-          await this.events.modelSelect(message.model_id);
-          return message.model_id;
-        });
+        this.segmentRequests.handle(message);
         break;
       case 'open-panel':
         this.events.openPanel?.(message.title ?? undefined);
@@ -294,7 +270,7 @@ export class KernelBridge {
   }
 
   private addChunk(transferId: string, index: number, offset: number, bytes: Uint8Array): void {
-    if (this.blobs.add(transferId, index, offset, bytes)) return;
+    if (this.segmentRequests.addChunk(transferId, index, offset, bytes)) return;
     const pending = this.pending.get(transferId);
     // Chunks go to every frontend model of the viewer: one created mid-transfer (a second
     // tab, a reload) gets the tail of a transfer whose header it never saw, and cancelled or
@@ -314,7 +290,7 @@ export class KernelBridge {
   /** The kernel stopped a transfer: one of its layers (another tab cancelled it, a store failed) or our reply. */
   private onTransferCancel(message: { transfer_id?: string; request_id?: string; reason: string }): void {
     if (this.replies.cancel(message)) return;
-    if (message.transfer_id !== undefined && this.blobs.cancel(message.transfer_id, message.reason)) return;
+    if (message.transfer_id !== undefined && this.segmentRequests.cancel(message.transfer_id, message.reason)) return;
     const pending = message.transfer_id !== undefined ? this.pending.get(message.transfer_id) : undefined;
     if (!pending) return;
     this.pending.delete(message.transfer_id!);
@@ -395,68 +371,6 @@ export class KernelBridge {
     const header = makeTransferHeader(`${this.clientId}-shot-${++replyCounter}`, bytes.byteLength);
     this.post(screenshotReplyMessage(requestId, height, width, header));
     this.replies.start(requestId, header.id, bytes, header.chunk_bytes);
-  }
-
-  private receiveModel(message: ModelData): void {
-    const name = `model ${String(message.manifest.id ?? '')}`.trim();
-    this.blobs.start(
-      name,
-      message.transfer,
-      bytes => {
-        const files = { encoder: bytes.subarray(0, message.encoder_bytes), decoder: bytes.subarray(message.encoder_bytes) };
-        void this.answerModel(message.request_id, async () => {
-          if (!this.events.modelData) throw new Error('this frontend has no model registry');
-          return this.events.modelData(message.manifest, files);
-        });
-      },
-      reason => this.post(errorMessage(`the model did not arrive: ${reason}`, { request_id: message.request_id }))
-    );
-  }
-
-  private receiveEmbeddings(message: EmbeddingsData): void {
-    const fail = (text: string) => this.post(errorMessage(text, { request_id: message.request_id }));
-    this.blobs.start(
-      'embeddings',
-      message.transfer,
-      bytes => {
-        // A copy aligned for Float32Array (the assembled buffer is ours alone).
-        const features = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-        void (async () => {
-          try {
-            if (!this.events.embeddings) throw new Error('this frontend has no segment tool');
-            const { accepted, rejected } = await this.events.embeddings(message, features);
-            if (!this.gone) this.post(embeddingsReadyMessage(message.request_id, accepted, rejected) as unknown as FrontendMessage);
-          } catch (err) {
-            fail(String((err as Error).message ?? err));
-          }
-        })();
-      },
-      reason => fail(`the embeddings did not arrive: ${reason}`)
-    );
-  }
-
-  /** Runs `use` and tells the kernel which model is now in use, or why not. */
-  private async answerModel(requestId: string, use: () => Promise<string>): Promise<void> {
-    try {
-      const id = await use();
-      if (!this.gone) this.post(modelReadyMessage(requestId, id) as unknown as FrontendMessage);
-    } catch (err) {
-      if (!this.gone) this.post(errorMessage(String((err as Error).message ?? err), { request_id: requestId }));
-    }
-  }
-
-  private async replyWithSegment(request: SegmentRequest): Promise<void> {
-    const fail = (text: string) => this.post(errorMessage(text, { request_id: request.request_id }));
-    if (!this.events.segment) return fail('this viewer has no segment model (open it in JupyterLab with SegLab installed)');
-    try {
-      const { mask, shape, iou } = await this.events.segment(request);
-      if (this.gone) return;
-      const header = makeTransferHeader(`${this.clientId}-mask-${++replyCounter}`, mask.byteLength);
-      this.post(segmentReplyMessage(request.request_id, shape[0], shape[1], iou, header) as unknown as FrontendMessage);
-      this.replies.start(request.request_id, header.id, mask, header.chunk_bytes);
-    } catch (err) {
-      fail(String((err as Error).message ?? err));
-    }
   }
 
   /**
