@@ -5,7 +5,8 @@
 // (one point prompt), each with 1 thread and with 2 (the machine's cores). WebGPU on
 // SwiftShader is run for correctness only (its masks against WASM's).
 //
-//   node bench/sam.js [--archs vit_t,vit_b] [--clicks 20] [--encodes 3] [--webgpu-timeout 240] [--out bench/results/sam.json]
+//   node bench/sam.js [--archs vit_t,vit_b,prompter] [--clicks 20] [--encodes 3] [--webgpu-timeout 240] [--out bench/results/sam.json]
+// ('prompter' is SegLab's own small nucleus model, python-kernel-bridge/seglab/models/prompter.)
 //
 // The page is served by this script with COOP/COEP headers, so it is cross-origin isolated and
 // onnxruntime-web may use threads there. Needs .cache/bench-lib (bench/run compiles it).
@@ -38,8 +39,9 @@ function py(code, args = []) {
   return execFileSync(python, ['-c', code, ...args], { cwd: repo, encoding: 'utf-8', maxBuffer: 1 << 28, env: { ...process.env, SEGLAB_DATA: data } });
 }
 
-/** The exported model folder (from the cache after the first export). */
+/** The exported model folder (from the cache after the first export); 'prompter': SegLab's bundled nucleus model. */
 function modelFolder(arch) {
+  if (arch === 'prompter') return py('from seglab.models import bundled_prompter; print(bundled_prompter())').trim().split('\n').pop();
   return py(`from seglab.models import cached_export; print(cached_export(${JSON.stringify(arch)}, seed=0))`).trim().split('\n').pop();
 }
 

@@ -19,8 +19,11 @@ Interface (as ``python -m seglab.models export`` writes for SAM, see ``_check.py
   ``low_res_masks`` [1, 4, 256, 256]. The prompts are rendered as maps (Gaussian heat maps
   of the positive and negative points at two widths, a soft box mask, the previous mask),
   concatenated with the context map at 1/16 and the fine map at 1/4, and a small U-Net
-  gives four logit maps: 0 the single-mask output, 1..3 the multimask outputs (trained
-  winner-takes-all on the same target, so near-duplicates whose IoU predictions are honest).
+  gives ONE logit map, the object. The model has no real ambiguity outputs (a click on a
+  nucleus means that nucleus), so outputs 1..3 are copies of output 0 made in the graph, with
+  the same IoU prediction: SAM's multimask choice (argmax of outputs 1..3) then returns the
+  very mask of output 0, instead of a choice between near-duplicates by a noisy IoU head
+  (v1's weak point). The IoU prediction regresses the measured IoU of that mask.
 
 Everything is Conv / Relu / Add / Mul / Exp / Resize / Concat / Reduce* / Sigmoid etc., so
 onnxruntime-web (WASM and WebGPU) runs it. Fully convolutional: training runs on crops.
@@ -142,9 +145,8 @@ class PrompterDecoder(nn.Module):
         # 1/4 frame: upsampled coarse features + fine image features + box/mask/point maps
         self.f1 = _cbr(16 + FINE + 4, 16, 1)
         self.f2 = _cbr(16, 8)
-        self.head = nn.Conv2d(8 + 16, 4, 1)
+        self.head = nn.Conv2d(8 + 16, 1, 1)   # one output: the object (see the module doc)
         self.iou = nn.Sequential(nn.Linear(c + 5, 32), nn.ReLU(inplace=True), nn.Linear(32, 1))
-        self.iou_token = nn.Parameter(torch.zeros(4, c + 5))
 
     def forward(self, image_embeddings, point_coords, point_labels, mask_input, has_mask_input):
         e = image_embeddings
@@ -168,15 +170,15 @@ class PrompterDecoder(nn.Module):
         up = F.interpolate(self.to_fine(x1), size=(H, W), mode="bilinear", align_corners=False)
         y = self.f1(torch.cat([up, fine, pts_f[:, :1], box_f, mask, pts_f[:, 1:]], 1))
         y = torch.cat([self.f2(y), up], 1)
-        logits = self.head(y)                                           # B,4,H,W
-        # IoU head, on each mask (not back-propagated into the masks): the coarse features
-        # pooled over it, its size, a soft stability score (as SAM's: masks at logit +1 vs -1),
-        # how much of the positive-point map it covers, and its mean confidence.
-        lg = logits.detach() if self.training else logits
-        m = torch.sigmoid(F.avg_pool2d(lg, 4))                          # B,4,h,w
-        area = m.sum((2, 3))                                            # B,4
+        logit = self.head(y)                                            # B,1,H,W
+        # IoU head (not back-propagated into the mask): the coarse features pooled over the
+        # mask, its size, a soft stability score (as SAM's: masks at logit +1 vs -1), how much
+        # of the positive-point map it covers, its mean confidence and its peak.
+        lg = logit.detach() if self.training else logit
+        m = torch.sigmoid(F.avg_pool2d(lg, 4))                          # B,1,h,w
+        area = m.sum((2, 3))                                            # B,1
         pooled = torch.matmul(m.flatten(2), x1.flatten(2).transpose(1, 2)) / \
-            (area.unsqueeze(-1) + 1.0)                                  # B,4,c
+            (area.unsqueeze(-1) + 1.0)                                  # B,1,c
         hi = torch.sigmoid(4.0 * (lg - 1.0)).sum((2, 3))
         lo = torch.sigmoid(4.0 * (lg + 1.0)).sum((2, 3))
         stability = hi / (lo + 1.0)
@@ -187,8 +189,9 @@ class PrompterDecoder(nn.Module):
         feats = torch.cat([pooled, torch.log1p(area).unsqueeze(-1), stability.unsqueeze(-1),
                            covered.unsqueeze(-1), confidence.unsqueeze(-1),
                            torch.amax(m.flatten(2), 2).unsqueeze(-1)], 2)
-        iou = torch.sigmoid(self.iou(feats + self.iou_token).squeeze(-1))  # B,4
-        return iou, logits
+        iou = torch.sigmoid(self.iou(feats).squeeze(-1))                 # B,1
+        # SAM's 4 outputs: 0 the single-mask output, 1..3 the multimask ones; all the same here.
+        return torch.cat([iou] * 4, 1), torch.cat([logit] * 4, 1)
 
 
 class Prompter(nn.Module):

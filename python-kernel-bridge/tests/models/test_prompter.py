@@ -10,16 +10,22 @@ points-only prompt padded with (0, 0) labelled -1; the low-res logits upscaled b
 thresholded at 0. A single click uses multimask output (best predicted IoU of outputs 1..3),
 a box the single-mask output 0, as SamPredictor users do.
 
-Held out from training: the right half of nuclei2d (training saw only x < 256) and all of
-nuclei3d. Prompts: 10 fixed nuclei entirely in x >= 256 (area >= 100 px, not touching the
-border, seeded choice), clicked at the maximum of their distance transform (the point
-farthest from the boundary, which is always inside the nucleus, unlike the centroid of a
-bent one) and boxed with their bounding box (x0, y0, x1, y1), max exclusive. nuclei3d: the
-middle slice (z = 15), the 3 largest nuclei not touching the slice border.
+Held out from training: the right half of nuclei2d (training saw only x < 256) and the
+nuclei of nuclei3d wholly at x >= 30 (training saw only its columns x < 28). Prompts: 10 fixed
+nuclei entirely in x >= 256 (area >= 100 px, not touching the border, seeded choice), clicked
+at the maximum of their distance transform (the point farthest from the boundary, which is
+always inside the nucleus, unlike the centroid of a bent one) and boxed with their bounding box
+(x0, y0, x1, y1), max exclusive; the ui-test's own 10 clicks and box
+(ui-tests/tests/segment.spec.js, PICK); nuclei3d: the held-out nuclei whose middle-slice
+cross-section is off the slice border, clicked there; and the ui-test's 3D nucleus (the
+largest held-out one off the volume's border) clicked in its middle slice and propagated
+through the stack as micro-sam's segment_mask_in_volume does (IoU threshold 0.5; micro-sam's
+points prompts from the neighbour's mask with 5 % box extension, the viewer's default).
 
-The task's targets (10 held-out clicks and boxes: >= 9 of 10 with IoU >= 0.8; nuclei3d clicks
-IoU >= 0.7) are kept as strict xfails until a model meets them; test_heldout_accuracy_floor
-guards what the committed model reaches.
+Targets (the task's): >= 9 of 10 held-out clicks and boxes with IoU >= 0.8; the ui-test's
+box >= 0.8; nuclei3d middle-slice clicks IoU >= 0.7; the propagated 3D nucleus IoU >= 0.7.
+Those the committed model misses are strict xfails (see prompter/README.md, "Accuracy");
+test_heldout_accuracy_floor guards what it does reach.
 """
 
 import json
@@ -38,6 +44,9 @@ pytest.importorskip("onnx")
 from modelkit import DATA, mask_iou, rgb8  # noqa: E402
 
 from seglab.models import bundled_prompter, check_model_files  # noqa: E402
+# micro-sam's prompts-from-mask rules and the ui-tests' selections (numpy/scipy/skimage only)
+from seglab.models._train_prompter import (box_from_mask, heldout_nuclei3d,  # noqa: E402
+                                            points_from_mask, ui_test_nucleus3d, ui_test_picks)
 
 PIXEL_MEAN = np.array([123.675, 116.28, 103.53], np.float32)
 PIXEL_STD = np.array([58.395, 57.12, 57.375], np.float32)
@@ -109,6 +118,11 @@ class Predictor:
         iou, low = self.decode([[x, y], [0, 0]], [1, -1])
         return self.mask(low[0, 1 + int(np.argmax(iou[0, 1:]))])
 
+    def points(self, points, labels):
+        """Several points, single-mask output (as micro-sam's propagation asks)."""
+        _, low = self.decode(list(points) + [[0, 0]], list(labels) + [-1])
+        return self.mask(low[0, 0])
+
     def box(self, x0, y0, x1, y1):
         _, low = self.decode([[x0, y0], [x1, y1]], [2, 3])
         return self.mask(low[0, 0])
@@ -170,38 +184,53 @@ def test_files_have_sams_interface_and_manifest(folder):
     assert (folder / "README.md").is_file()
 
 
-# The accuracy targets of the task (issue): not met yet by the committed model (see its
-# README, "Accuracy"); strict, so a retrained model that meets them turns these red until
-# the markers go.
+# Set a target's test to TARGET_NOT_MET while the committed model misses it (strict: a model
+# that meets it turns the test red until the marker goes).
 TARGET_NOT_MET = pytest.mark.xfail(strict=True, reason="target not met by the committed "
                                    "seglab-nucleus-prompter (see prompter/README.md)")
 
 
-def _nuclei3d_middle():
-    from skimage.measure import regionprops
+def _nuclei3d():
+    return (tifffile.imread(DATA / "nuclei3d" / "image.tif"),
+            tifffile.imread(DATA / "nuclei3d" / "labels.tif"))
 
-    volume = tifffile.imread(DATA / "nuclei3d" / "image.tif")
-    labels3 = tifffile.imread(DATA / "nuclei3d" / "labels.tif")
-    z = volume.shape[0] // 2
-    labels = labels3[z]
-    h, w = labels.shape
-    props = [p for p in regionprops(labels)
-             if p.bbox[0] > 0 and p.bbox[1] > 0 and p.bbox[2] < h and p.bbox[3] < w]
-    return volume[z], labels, [p.label for p in sorted(props, key=lambda p: -p.area)[:3]]
+
+def _nuclei3d_middle_slices(labels3):
+    """Held-out nuclei (wholly at x >= 30) whose middle-slice cross-section is off the slice
+    border: (label, z)."""
+    out = []
+    for label in heldout_nuclei3d(labels3):
+        zz = np.nonzero((labels3 == label).any((1, 2)))[0]
+        z = int(np.median(np.nonzero(labels3 == label)[0]))
+        ys, xs = np.nonzero(labels3[z] == label)
+        h, w = labels3.shape[1:]
+        if ys.min() > 0 and xs.min() > 0 and ys.max() < h - 1 and xs.max() < w - 1 and len(zz) > 2:
+            out.append((label, z))
+    return out
 
 
 def test_heldout_accuracy_floor(predictor, nuclei2d_case, folder):
-    """What the committed model does reach (a regression guard, below the targets)."""
+    """What the committed model (v2) reaches, a regression guard below the targets: its
+    clicks 6/10 >= 0.8 (7/10 >= 0.7), boxes all >= 0.78, the ui-test's clicks 5/10 >= 0.8
+    and box 0.89, nuclei3d middle-slice boxes 0.80-0.89."""
     labels, ids = nuclei2d_case
     clicks = [mask_iou(predictor.click(*_inner_point(labels == i)), labels == i) for i in ids]
     boxes = [mask_iou(predictor.box(*_bbox(labels == i)), labels == i) for i in ids]
-    assert sum(v >= 0.7 for v in clicks) >= 8, np.round(clicks, 3)
+    assert sum(v >= 0.8 for v in clicks) >= 5 and sum(v >= 0.7 for v in clicks) >= 7, \
+        np.round(clicks, 3)
     assert sum(v >= 0.75 for v in boxes) >= 9, np.round(boxes, 3)
-    image, labels3, ids3 = _nuclei3d_middle()
+    ui_clicks, (box_label, box) = ui_test_picks(labels)
+    ui = [mask_iou(predictor.click(x, y), labels == i) for i, (x, y) in ui_clicks]
+    assert sum(v >= 0.8 for v in ui) >= 4, np.round(ui, 3)
+    assert mask_iou(predictor.box(*box), labels == box_label) >= 0.8
+    volume, labels3 = _nuclei3d()
     p3 = Predictor(folder)
-    p3.set_image(rgb8(image))
-    boxes3 = [mask_iou(p3.box(*_bbox(labels3 == i)), labels3 == i) for i in ids3]
-    assert min(boxes3) >= 0.6 and np.mean(boxes3) >= 0.7, np.round(boxes3, 3)
+    boxes3 = []
+    for label, z in _nuclei3d_middle_slices(labels3):
+        p3.set_image(rgb8(volume[z]))
+        gt = labels3[z] == label
+        boxes3.append(mask_iou(p3.box(*_bbox(gt)), gt))
+    assert len(boxes3) >= 2 and min(boxes3) >= 0.7, np.round(boxes3, 3)
 
 
 @TARGET_NOT_MET
@@ -218,6 +247,17 @@ def test_box_segments_heldout_nuclei(predictor, nuclei2d_case):
     assert sum(v >= 0.8 for v in ious) >= 9, np.round(ious, 3)
 
 
+@TARGET_NOT_MET
+def test_ui_test_clicks_and_box(predictor, nuclei2d_case):
+    """The browser test's own prompts (segment.spec.js): the pixel nearest each centroid,
+    and the dragged box (3 px / 2 px margins), in the viewer's pixel-index coordinates."""
+    labels, _ = nuclei2d_case
+    clicks, (box_label, box) = ui_test_picks(labels)
+    ious = [mask_iou(predictor.click(x, y), labels == i) for i, (x, y) in clicks]
+    assert sum(v >= 0.8 for v in ious) >= 9, np.round(ious, 3)
+    assert mask_iou(predictor.box(*box), labels == box_label) >= 0.8
+
+
 def test_padding_point_is_ignored(predictor, nuclei2d_case):
     labels, ids = nuclei2d_case
     x, y = _inner_point(labels == ids[0])
@@ -227,10 +267,58 @@ def test_padding_point_is_ignored(predictor, nuclei2d_case):
     np.testing.assert_allclose(a[0], b[0], atol=1e-5)
 
 
+def test_multimask_outputs_are_output_0(predictor, nuclei2d_case):
+    """One object, no ambiguity outputs: 1..3 are output 0, with the same IoU prediction."""
+    labels, ids = nuclei2d_case
+    iou, low = predictor.decode([[*_inner_point(labels == ids[0])], [0, 0]], [1, -1])
+    for k in (1, 2, 3):
+        np.testing.assert_array_equal(low[0, k], low[0, 0])
+        assert iou[0, k] == iou[0, 0]
+
+
 @TARGET_NOT_MET
 def test_click_segments_nuclei3d_middle_slice(folder):
-    image, labels, ids = _nuclei3d_middle()
+    volume, labels3 = _nuclei3d()
     predictor = Predictor(folder)  # its own: the module's predictor holds nuclei2d
-    predictor.set_image(rgb8(image))
-    ious = [mask_iou(predictor.click(*_inner_point(labels == i)), labels == i) for i in ids]
-    assert min(ious) >= 0.7, np.round(ious, 3)
+    ious = []
+    for label, z in _nuclei3d_middle_slices(labels3):
+        predictor.set_image(rgb8(volume[z]))
+        gt = labels3[z] == label
+        ious.append(mask_iou(predictor.click(*_inner_point(gt)), gt))
+    assert len(ious) >= 2 and min(ious) >= 0.7, np.round(ious, 3)
+
+
+@TARGET_NOT_MET
+def test_click_and_propagation_segment_nuclei3d(folder):
+    """The 3D ui-test in Python: one click in the nucleus' middle slice, then slice by slice
+    prompts from the neighbour's mask (micro-sam's points, box extension 5 %), stopping at an
+    empty mask or an IoU with the neighbour below 0.5."""
+    volume, labels3 = _nuclei3d()
+    label, z0, (x, y) = ui_test_nucleus3d(labels3)
+    predictor = Predictor(folder)
+    embeddings = {}
+
+    def at(z):
+        if z not in embeddings:
+            predictor.set_image(rgb8(volume[z]))
+            embeddings[z] = predictor.emb
+        predictor.emb = embeddings[z]
+
+    at(z0)
+    out = np.zeros(volume.shape, bool)
+    out[z0] = predictor.click(x, y)
+    assert out[z0].any()
+    for step in (-1, 1):
+        z = z0 + step
+        while 0 <= z < volume.shape[0]:
+            prev = out[z - step]
+            at(z)
+            pts, lab = points_from_mask(prev, 0.05)
+            m = predictor.points(pts, lab) if 1 in lab else \
+                predictor.box(*box_from_mask(prev, 0.05))
+            if not m.any() or mask_iou(m, prev) < 0.5:
+                break
+            out[z] = m
+            z += step
+    assert out.any((1, 2)).sum() > 1
+    assert mask_iou(out, labels3 == label) >= 0.7, mask_iou(out, labels3 == label)
