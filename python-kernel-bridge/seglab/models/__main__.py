@@ -36,8 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--minutes", type=float, help="wall-time cap for the training loop")
     t.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     t.add_argument("--steps", type=int, help="optimiser steps (default: the committed model's)")
-    t.add_argument("--threads", type=int, default=1, choices=(1, 2),
-                   help="torch CPU threads (default 1)")
+    t.add_argument("--threads", type=int, default=None, choices=(1, 2),
+                   help="torch CPU threads (default: 2 for flood, 1 for unet)")
+    t.add_argument("--arch", choices=("flood", "unet"), default="flood",
+                   help="flood (default, the committed model): a densely trained foreground/"
+                        "contact encoder and a region-growing decoder; unet: the prompt-"
+                        "conditioned U-Net of v2")
     c = sub.add_parser("check", help="check that an ONNX pair has SAM's interface")
     c.add_argument("encoder")
     c.add_argument("decoder")
@@ -58,9 +62,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
 
     if args.command == "train-prompter":
+        if args.arch == "flood":
+            from ._flood import STEPS as FLOOD_STEPS, run
+            run(args.out, steps=args.steps or FLOOD_STEPS, minutes=args.minutes or 12.0, seed=args.seed,
+                threads=args.threads or 2)
+            return 0
         from ._train_prompter import STEPS, train_prompter
         train_prompter(args.out, minutes=args.minutes, seed=args.seed,
-                       steps=args.steps or STEPS, threads=args.threads)
+                       steps=args.steps or STEPS, threads=args.threads or 1)
         return 0
 
     from ._export import ExportError, export

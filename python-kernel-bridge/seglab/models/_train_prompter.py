@@ -964,7 +964,8 @@ def _stats(pt, bx):
 # ---------------------------------------------------------------------------------------------
 
 
-def write_manifest(out: Path, info: Dict, metrics: Dict) -> Dict:
+def write_manifest(out: Path, info: Dict, metrics: Dict, arch: str = ARCH,
+                   kind: str = "a small U-Net") -> Dict:
     from importlib import metadata
 
     from ._export import MANIFEST, OPSET, _file_entry
@@ -976,12 +977,12 @@ def write_manifest(out: Path, info: Dict, metrics: Dict) -> Dict:
                f"left part of nuclei3d (x < {X3D_LEFT}), the blobs sparse annotation and "
                f"synthetic cells; held out: nuclei2d right half (point IoU mean "
                f"{h['point']['mean']}, box IoU mean {h['box']['mean']}) and the nuclei3d nuclei "
-               f"wholly at x >= {X3D_HELDOUT}. Not SAM: a small U-Net with SAM's ONNX interface.")
+               f"wholly at x >= {X3D_HELDOUT}. Not SAM: {kind} with SAM's ONNX interface.")
     manifest = {
         "format": 1,
         "id": MODEL_ID,
         "family": FAMILY,
-        "arch": ARCH,
+        "arch": arch,
         "input_size": INPUT_SIZE,
         "pixel_mean": PIXEL_MEAN.tolist(),
         "pixel_std": PIXEL_STD.tolist(),

@@ -210,9 +210,8 @@ def _nuclei3d_middle_slices(labels3):
 
 
 def test_heldout_accuracy_floor(predictor, nuclei2d_case, folder):
-    """What the committed model (v2) reaches, a regression guard below the targets: its
-    clicks 6/10 >= 0.8 (7/10 >= 0.7), boxes all >= 0.78, the ui-test's clicks 5/10 >= 0.8
-    and box 0.89, nuclei3d middle-slice boxes 0.80-0.89."""
+    """A regression guard below the targets, at levels the committed model (v3, "flood")
+    passes with room: see prompter/README.md for its figures."""
     labels, ids = nuclei2d_case
     clicks = [mask_iou(predictor.click(*_inner_point(labels == i)), labels == i) for i in ids]
     boxes = [mask_iou(predictor.box(*_bbox(labels == i)), labels == i) for i in ids]
@@ -240,7 +239,6 @@ def test_click_segments_heldout_nuclei(predictor, nuclei2d_case):
     assert sum(v >= 0.8 for v in ious) >= 9, np.round(ious, 3)
 
 
-@TARGET_NOT_MET
 def test_box_segments_heldout_nuclei(predictor, nuclei2d_case):
     labels, ids = nuclei2d_case
     ious = [mask_iou(predictor.box(*_bbox(labels == i)), labels == i) for i in ids]
@@ -276,7 +274,6 @@ def test_multimask_outputs_are_output_0(predictor, nuclei2d_case):
         assert iou[0, k] == iou[0, 0]
 
 
-@TARGET_NOT_MET
 def test_click_segments_nuclei3d_middle_slice(folder):
     volume, labels3 = _nuclei3d()
     predictor = Predictor(folder)  # its own: the module's predictor holds nuclei2d
