@@ -43,11 +43,19 @@ def _in_thread(fn):
     return t, out
 
 
-def _wait_for_request(v):
-    deadline = time.time() + 5
-    while not any(c["type"] == "segment-request" for c, _ in v.sent):
-        assert time.time() < deadline, "no segment-request was sent"
+def _wait_for(v, kind, timeout=5.0):
+    """The first message of ``kind`` the viewer sent (waiting for the thread that sends it)."""
+    deadline = time.time() + timeout
+    while True:
+        found = next((c for c, _ in v.sent if c["type"] == kind), None)
+        if found is not None:
+            return found
+        assert time.time() < deadline, f"no {kind} was sent"
         time.sleep(0.01)
+
+
+def _wait_for_request(v):
+    return _wait_for(v, "segment-request")
 
 
 def test_segment_sends_the_prompt_and_returns_the_mask(viewer):
@@ -116,11 +124,7 @@ def test_set_model_sends_the_folder_in_chunks_and_waits_for_the_viewer(monkeypat
     frontend(v, type="hello", client_id="tab-1")
     folder = _model_folder(tmp_path)
     t, out = _in_thread(lambda: v.set_model(folder))
-    deadline = time.time() + 5
-    while not any(c["type"] == "model-data" for c, _ in v.sent):
-        assert time.time() < deadline
-        time.sleep(0.01)
-    message = next(c for c, _ in v.sent if c["type"] == "model-data")
+    message = _wait_for(v, "model-data")
     assert message["manifest"]["id"] == "my-model" and (message["encoder_bytes"], message["decoder_bytes"]) == (3000, 1000)
     deadline = time.time() + 5
     while len([c for c, _ in v.sent if c["type"] == "chunk"]) < 4:
@@ -135,11 +139,7 @@ def test_set_model_sends_the_folder_in_chunks_and_waits_for_the_viewer(monkeypat
 
 def test_set_model_by_id_and_bad_folders(monkeypatch, tmp_path, viewer):
     t, out = _in_thread(lambda: viewer.set_model("vit-b-lm"))
-    deadline = time.time() + 5
-    while not any(c["type"] == "model-select" for c, _ in viewer.sent):
-        assert time.time() < deadline
-        time.sleep(0.01)
-    request = next(c for c, _ in viewer.sent if c["type"] == "model-select")
+    request = _wait_for(viewer, "model-select")
     assert request["model_id"] == "vit-b-lm"
     frontend(viewer, type="error", request_id=request["request_id"], message='no model "vit-b-lm"; known models: a')
     t.join(5)
@@ -168,11 +168,7 @@ def test_set_embeddings_sends_each_plane_with_its_hash(monkeypatch):
     v.add_image(img, name="stack")
     frontend(v, type="hello", client_id="tab-1")
     t, out = _in_thread(lambda: v.set_embeddings(emb))
-    deadline = time.time() + 5
-    while not any(c["type"] == "embeddings-data" for c, _ in v.sent):
-        assert time.time() < deadline
-        time.sleep(0.01)
-    message = next(c for c, _ in v.sent if c["type"] == "embeddings-data")
+    message = _wait_for(v, "embeddings-data")
     assert [e["z"] for e in message["entries"]] == [0, 1] and message["model_sha256"] == "ab" * 32
     assert message["entries"][1]["image_hash"] == emb["attrs"]["image_hashes"][1]
     assert message["transfer"]["nbytes"] == 2 * 256 * 64 * 64 * 4
