@@ -9,11 +9,11 @@ import { contentHash } from '../../compute/embeddings/contentHash';
 import { EmbeddingCache, embeddingKey } from '../../compute/embeddings/embeddingCache';
 import type { NDArray } from '../../core/ndarray';
 import { BlockBox, cropPlane, Tile } from '../../core/sam/tiling';
-import { intensityRange, prepareImage, SAM_INPUT_SIZE, toRgb8 } from '../../core/sam/transforms';
+import { intensityRange, SAM_INPUT_SIZE } from '../../core/sam/transforms';
 import { planeOf } from '../../core/slicing';
 import type { ImageLayer } from '../../viewer/model/imageLayer';
 import type { AnnotatorEvents } from './annotator';
-import type { PlaneEmbedding, SegmentRuntime } from './planeSegmenter';
+import { embedPlane, PlaneEmbedding, SegmentRuntime } from './planeSegmenter';
 import type { PlaneRef } from './promptLayers';
 
 /** A plane's pixels with what the key and the tiles need; kept per plane until the image changes. */
@@ -47,10 +47,8 @@ export class PlaneEmbeddings {
       events.progress?.(`computing embeddings of "${image.name}"${tile ? ` (tile ${tile.id + 1})` : ''}`, 0);
       try {
         const pixels = tile ? cropOf(data.pixels, image.rgb, tile) : data.pixels;
-        const [height, width] = pixels.shape;
-        const prepared = prepareImage(toRgb8(pixels, image.rgb, data.range), height, width);
-        const features = await (await this.runtime()).encode(prepared.tensor, signal);
-        return { features, inputSize: prepared.inputSize, originalSize: [height, width] };
+        const e = await embedPlane(await this.runtime(), pixels, image.rgb, signal, data.range);
+        return { features: e.embeddings, inputSize: e.inputSize, originalSize: e.originalSize };
       } finally {
         events.progress?.(null, 1);
       }

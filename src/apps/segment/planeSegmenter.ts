@@ -45,12 +45,15 @@ export interface SegmentResult {
   output: number;
 }
 
-/** SAM's embeddings of a 2D gray (H, W) or RGB(A) (H, W, 3|4) plane. */
-export async function embedPlane(runtime: SegmentRuntime, plane: NDArray, rgb: boolean, signal?: AbortSignal): Promise<PlaneEmbedding> {
+/**
+ * SAM's embeddings of a 2D gray (H, W) or RGB(A) (H, W, 3|4) plane. `range`: the intensities
+ * mapped to 0..255 (default the plane's own; a tile passes its whole plane's).
+ */
+export async function embedPlane(runtime: SegmentRuntime, plane: NDArray, rgb: boolean, signal?: AbortSignal, range?: readonly [number, number]): Promise<PlaneEmbedding> {
   const [height, width] = plane.shape;
   if (height < 1 || width < 1) throw new RangeError(`cannot segment an empty (${height} × ${width}) plane`);
   planTiling([height, width]); // refuses a plane too large to embed whole (TilingRequiredError)
-  const prepared = prepareImage(toRgb8(plane, rgb), height, width);
+  const prepared = prepareImage(toRgb8(plane, rgb, range), height, width);
   const embeddings = await runtime.encode(prepared.tensor, signal);
   return { embeddings, originalSize: [height, width], inputSize: prepared.inputSize };
 }

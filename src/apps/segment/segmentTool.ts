@@ -77,7 +77,7 @@ export class SegmentTool {
     viewer.addBar(this.bar);
     this.annotator.stateChanged.connect(this.refresh, this);
     this.annotator.segmented.connect(this.onSegmented, this);
-    viewer.model.layerChanged.connect(this.refresh, this);
+    viewer.model.layerChanged.connect(this.onLayerChanged, this);
     viewer.model.layersChanged.connect(this.refresh, this);
     this.refresh();
   }
@@ -139,6 +139,14 @@ export class SegmentTool {
     this.barText.textContent = on ? `Segmenting ${image ? `"${image.name}"` : ''} · ${this.options.describe()}` : '';
   }
 
+  /**
+   * Only the point prompts' label (T) and the image's name show in the controls: a brush
+   * stroke on any other layer, which changes data every pointer move, must not rebuild them.
+   */
+  private onLayerChanged(_: unknown, change: { layer: { id: string; name: string }; what: string }): void {
+    if (change.layer.name === POINT_PROMPTS || change.layer.id === this.annotator.image?.id) this.refresh();
+  }
+
   /** Counts finished runs on the bar (`data-runs`), which scripts and tests can wait on. */
   private onSegmented(): void {
     this.bar.node.dataset.runs = String(Number(this.bar.node.dataset.runs ?? 0) + 1);
@@ -147,7 +155,7 @@ export class SegmentTool {
   dispose(): void {
     this.annotator.stateChanged.disconnect(this.refresh, this);
     this.annotator.segmented.disconnect(this.onSegmented, this);
-    this.viewer.model.layerChanged.disconnect(this.refresh, this);
+    this.viewer.model.layerChanged.disconnect(this.onLayerChanged, this);
     this.viewer.model.layersChanged.disconnect(this.refresh, this);
     this.bar.dispose();
   }
