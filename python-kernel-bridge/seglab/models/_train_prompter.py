@@ -965,7 +965,7 @@ def _stats(pt, bx):
 
 
 def write_manifest(out: Path, info: Dict, metrics: Dict, arch: str = ARCH,
-                   kind: str = "a small U-Net") -> Dict:
+                   kind: str = "a small U-Net", blobs: bool = True) -> Dict:
     from importlib import metadata
 
     from ._export import MANIFEST, OPSET, _file_entry
@@ -974,8 +974,8 @@ def write_manifest(out: Path, info: Dict, metrics: Dict, arch: str = ARCH,
     weights = (f"trained by SegLab (python -m seglab.models train-prompter, seed {info['seed']}, "
                f"{info['steps']} steps, {info['train_seconds'] / 60:.1f} min on "
                f"{info['threads']} CPU thread(s)) on the left half of nuclei2d (x < 256), the "
-               f"left part of nuclei3d (x < {X3D_LEFT}), the blobs sparse annotation and "
-               f"synthetic cells; held out: nuclei2d right half (point IoU mean "
+               f"left part of nuclei3d (x < {X3D_LEFT}), "
+               f"{'the blobs sparse annotation and ' if blobs else ''}synthetic cells; held out: nuclei2d right half (point IoU mean "
                f"{h['point']['mean']}, box IoU mean {h['box']['mean']}) and the nuclei3d nuclei "
                f"wholly at x >= {X3D_HELDOUT}. Not SAM: {kind} with SAM's ONNX interface.")
     manifest = {
