@@ -34,6 +34,8 @@ export interface Forest {
   importances: Float64Array;
   /** Out-of-bag accuracy (NaN when no sample was ever out of bag). */
   oobAccuracy: number;
+  /** Per feature, the bin thresholds the trees' splits were chosen among (./compiled.ts). */
+  thresholds: Float32Array[];
 }
 
 export interface TrainingSet {
@@ -102,7 +104,8 @@ export function trainTrees(binned: Binned, y: Uint8Array, nClasses: number, from
 }
 
 /** Joins partial forests (in tree order) into one forest with its OOB accuracy. */
-export function assemble(parts: PartialForest[], y: Uint8Array, nClasses: number, nFeatures: number): Forest {
+export function assemble(parts: PartialForest[], y: Uint8Array, nClasses: number, binned: Binned): Forest {
+  const nFeatures = binned.nFeatures;
   const trees = parts.flatMap(p => p.trees);
   const importances = new Float64Array(nFeatures);
   for (const p of parts) for (const imp of p.importances) for (let f = 0; f < nFeatures; f++) importances[f] += imp[f];
@@ -127,14 +130,14 @@ export function assemble(parts: PartialForest[], y: Uint8Array, nClasses: number
     }
     if (best === y[i]) right++;
   }
-  return { trees, nClasses, nFeatures, importances, oobAccuracy: voted ? right / voted : NaN };
+  return { trees, nClasses, nFeatures, importances, oobAccuracy: voted ? right / voted : NaN, thresholds: binned.thresholds };
 }
 
 /** Trains a whole forest in this thread. */
 export function trainForest(set: TrainingSet, options: ForestOptions = {}): Forest {
   const binned = prepare(set);
   const part = trainTrees(binned, set.y, set.nClasses, 0, options.nTrees ?? 100, options);
-  return assemble([part], set.y, set.nClasses, set.nFeatures);
+  return assemble([part], set.y, set.nClasses, binned);
 }
 
 function leafOfBinned(tree: Tree, binned: Binned, i: number): number {

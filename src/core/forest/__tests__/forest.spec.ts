@@ -3,6 +3,7 @@
 import { binFeatures, binOf } from '../binning';
 import { trainForest, TrainingSet } from '../forest';
 import { argmaxClasses, predictProba } from '../predict';
+import { accumulateCodes, compileForest, encodeFeatures } from '../compiled';
 
 /** Two Gaussian blobs in 3 features (feature-major), class = which blob. */
 function blobs(n: number, seed = 1): TrainingSet {
@@ -57,5 +58,34 @@ describe('random forest', () => {
     nan.x[25] = NaN;
     expect(() => trainForest(nan)).toThrow(/feature 1 of sample 5 is NaN/);
     expect(() => trainForest({ ...set, y: set.y.map(v => v + 1) })).toThrow(/label 2 is not a class/);
+  });
+});
+
+describe('compiled forest', () => {
+  it('gives the probabilities of the tree-by-tree prediction', () => {
+    const set = blobs(500, 7);
+    const forest = trainForest(set, { nTrees: 8, seed: 2 });
+    const compiled = compileForest(forest.trees, forest.thresholds);
+    const test = blobs(300, 9);
+    const sums = new Float32Array(2 * 300);
+    accumulateCodes(compiled, encodeFeatures(compiled, test.x, 300), 300, sums);
+    const half = new Float32Array(2 * 100);
+    accumulateCodes(compiled, encodeFeatures(compiled, test.x, 300, 200, 300), 100, half);
+    for (let i = 0; i < 100; i++) expect(half[i]).toBe(sums[200 + i]);
+    const expected = predictProba(forest.trees, test.x, 300);
+    for (let i = 0; i < sums.length; i++) expect(sums[i] / 8).toBeCloseTo(expected[i], 6);
+  });
+});
+
+describe('feature coding', () => {
+  it('codes every value as binOf does, including ties, extremes and uneven thresholds', () => {
+    const thresholds = [Float32Array.from([-1e6, -3, -2.5, 0, 1e-7, 2e-7, 1, 1000]), new Float32Array(0), Float32Array.from([5])];
+    const values = [-1e7, -1e6, -3.0000001, -3, -2.75, -2.5, -1, 0, 1e-8, 1e-7, 1.5e-7, 2e-7, 0.5, 1, 999, 1000, 1001, 5, 4.9, Infinity, -Infinity];
+    const n = values.length;
+    const x = new Float32Array(3 * n);
+    for (let f = 0; f < 3; f++) for (let i = 0; i < n; i++) x[f * n + i] = values[i];
+    const fake = { thresholds, nFeatures: 3 } as unknown as Parameters<typeof encodeFeatures>[0];
+    const codes = encodeFeatures(fake, x, n);
+    for (let f = 0; f < 3; f++) for (let i = 0; i < n; i++) expect([f, values[i], codes[i * 3 + f]]).toEqual([f, values[i], binOf(thresholds[f], x[f * n + i])]);
   });
 });
