@@ -94,6 +94,9 @@ interface Stroke {
  * the array in place, emit `dataChanged` with the dirty box and `changed('data')`, and record
  * one undo step each (a brush stroke, from beginStroke to endStroke, is one step).
  */
+/** How many label ids may have their own colour (the shader's uniform array). */
+export const MAX_COLOR_OVERRIDES = 16;
+
 export class LabelsLayer extends Layer {
   readonly kind = 'labels';
   private _data: NDArray;
@@ -103,6 +106,7 @@ export class LabelsLayer extends Layer {
   private readonly _tool: ToolState;
   private _stroke: Stroke | null = null;
   private readonly _dataChanged = new Signal<this, LabelsDataChange>(this);
+  private readonly _colorOverrides = new Map<number, [number, number, number, number]>();
 
   constructor(data: NDArray, options: LabelsLayerOptions) {
     super({ ...options, opacity: options.opacity ?? 0.7 });
@@ -242,9 +246,34 @@ export class LabelsLayer extends Layer {
     this.setTool('colorSeed', checkSeed(value));
   }
 
-  /** [r, g, b, a] bytes of a label id with this layer's seed; 0 is transparent. */
+  /** [r, g, b, a] bytes of a label id: its override, else the hash with this layer's seed; 0 is transparent. */
   colorOf(label: LabelValue): [number, number, number, number] {
-    return labelColor(label, this._tool.colorSeed);
+    const own = typeof label === 'number' ? this._colorOverrides.get(label) : undefined;
+    return own ? [...own] : labelColor(label, this._tool.colorSeed);
+  }
+
+  /**
+   * napari's `color` dict for a few ids (at most MAX_COLOR_OVERRIDES, each below 2^32): label ->
+   * [r, g, b, a] bytes, or null to go back to the hashed colour. Used where ids mean classes
+   * (pixel classification's scribbles), whose colours the user chooses.
+   */
+  setLabelColor(label: number, rgba: readonly [number, number, number, number] | null): void {
+    if (!Number.isInteger(label) || label <= 0 || label > 0xffffffff) throw new RangeError(`expected a label id in 1..2^32-1, got ${label}`);
+    if (rgba === null) {
+      if (!this._colorOverrides.delete(label)) return;
+    } else {
+      if (rgba.length !== 4 || rgba.some(v => !Number.isInteger(v) || v < 0 || v > 255)) throw new RangeError(`expected [r, g, b, a] bytes, got ${JSON.stringify(rgba)}`);
+      if (!this._colorOverrides.has(label) && this._colorOverrides.size >= MAX_COLOR_OVERRIDES) {
+        throw new RangeError(`at most ${MAX_COLOR_OVERRIDES} labels can have their own colour`);
+      }
+      this._colorOverrides.set(label, [rgba[0], rgba[1], rgba[2], rgba[3]]);
+    }
+    this._changed.emit('display');
+  }
+
+  /** The overridden colours (id -> rgba bytes), for the renderer. */
+  get colorOverrides(): ReadonlyMap<number, readonly [number, number, number, number]> {
+    return this._colorOverrides;
   }
 
   // ---- reading ----------------------------------------------------------------------------

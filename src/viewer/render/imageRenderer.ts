@@ -35,7 +35,10 @@ const UNIFORMS = [
   'u_seed',
   'u_contour',
   'u_showSelected',
-  'u_selected'
+  'u_selected',
+  'u_nOverrides',
+  'u_overrideIds',
+  'u_overrideColors'
 ];
 
 export class RendererError extends Error {}
@@ -205,6 +208,12 @@ export class ImageRenderer {
     gl.uniform1i(u.u_contour, layer.contour);
     gl.uniform1i(u.u_showSelected, layer.showSelectedLabel ? 1 : 0);
     gl.uniform2ui(u.u_selected, lo, hi);
+    const overrides = [...layer.colorOverrides];
+    gl.uniform1i(u.u_nOverrides, overrides.length);
+    if (overrides.length) {
+      gl.uniform1uiv(u.u_overrideIds, Uint32Array.from(overrides, ([id]) => id));
+      gl.uniform4fv(u.u_overrideColors, Float32Array.from(overrides.flatMap(([, c]) => c.map(v => v / 255))));
+    }
     return program;
   }
 

@@ -68,6 +68,9 @@ uniform uint u_seed;
 uniform int u_contour;          // 0: filled; t > 0: only pixels within t of another id
 uniform bool u_showSelected;    // napari's show_selected_label
 uniform uvec2 u_selected;       // selected id as (lo, hi)
+uniform int u_nOverrides;       // labels with their own colour (LabelsLayer.setLabelColor)
+uniform uint u_overrideIds[16];
+uniform vec4 u_overrideColors[16];
 in vec2 v_texel;
 out vec4 outColor;
 ${LABEL_COLOR_GLSL}
@@ -87,6 +90,10 @@ void main() {
     if (!edge) discard;
   }
   vec4 color = seglabLabelColor(id, u_seed);
+  for (int k = 0; k < 16; k++) {
+    if (k >= u_nOverrides) break;
+    if (id == uvec2(u_overrideIds[k], 0u)) { color = u_overrideColors[k]; break; }
+  }
   outColor = vec4(color.rgb, color.a * u_opacity);
 }`;
 }

@@ -1,0 +1,573 @@
+/**
+ * Pixel classification on the plane the viewer shows, as ilastik's Pixel Classification:
+ * the user scribbles classes into the `scribbles` labels layer (class k = value k + 1); each
+ * change (debounced) trains a random forest on the filter features of the scribbled pixels
+ * and predicts the plane block by block, the visible blocks first, into `segmentation`
+ * (labels), `uncertainty` (normalised entropy, an image) and one `probability: <class>`
+ * image per class. A new stroke cancels the run in progress. The heavy work runs in
+ * PixelEngines (Web Workers, ../../compute/pixel).
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+import type { Block } from '../../core/features/pad';
+import { featureNames, FeatureSpec, FILTERS } from '../../core/features/featureSet';
+import { prepare, assemble, Forest } from '../../core/forest/forest';
+import { compileForest } from '../../core/forest/compiled';
+import { Random } from '../../core/forest/random';
+import { PortableClassifier, toPortable } from '../../core/forest/portable';
+import { engineFor, PixelEngine } from '../../compute/pixel/engine';
+import { ImageLayer } from '../../viewer/model/imageLayer';
+import { LabelsLayer } from '../../viewer/model/labelsLayer';
+import type { ViewerModel } from '../../viewer/model/viewerModel';
+import { checkClassName, checkColor, CLASS_PALETTE, DEFAULT_CLASSES, MAX_CLASSES, PixelClass, rgbaOf } from './classes';
+import { PlaneRef, readPlane, writeLabelsBlock } from './planeIO';
+
+export const SCRIBBLES = 'scribbles';
+export const SEGMENTATION = 'segmentation';
+export const UNCERTAINTY = 'uncertainty';
+export const probabilityLayerName = (c: PixelClass) => `probability: ${c.name}`;
+
+/** Blocks the plane is cut into (features are cached per block in the workers). */
+export const TILE = 256;
+/** Training samples above this are subsampled (seeded), so a big scribble stays interactive. */
+export const MAX_SAMPLES = 100_000;
+export const N_TREES = 100;
+export const DEBOUNCE_MS = 400;
+
+/** ilastik-like default selection: every filter at σ 0.7, 1.6, 3.5 and 5.0, and Gaussian 0.3. */
+export const DEFAULT_FEATURES: readonly FeatureSpec[] = [{ filter: 'gaussian', sigma: 0.3 }, ...[0.7, 1.6, 3.5, 5.0].flatMap(sigma => FILTERS.map(filter => ({ filter, sigma })))];
+
+export interface SessionEvents {
+  message?(text: string, isError: boolean): void;
+  progress?(label: string | null, fraction: number, cancel?: () => void): void;
+}
+
+export interface TrainingResult {
+  forest: Forest;
+  featureNames: string[];
+  /** Scribbled pixels per class (before any subsampling). */
+  counts: number[];
+  nSamples: number;
+  /** ms from the start of the run to the last block predicted. */
+  ms: number;
+}
+
+export interface UncertainRegion {
+  /** Centre (row, column) on the plane and the mean uncertainty of its window. */
+  row: number;
+  col: number;
+  score: number;
+}
+
+export class PixelSession {
+  private _image: ImageLayer | null = null;
+  private _plane: PlaneRef | null = null;
+  private _classes: PixelClass[] = DEFAULT_CLASSES.map(c => ({ ...c }));
+  private _features: FeatureSpec[] = DEFAULT_FEATURES.map(f => ({ ...f }));
+  private _live = true;
+  private _result: TrainingResult | null = null;
+  private _probabilities: Float32Array | null = null;
+  private _uncertainty: Float32Array | null = null;
+  private planeKey = '';
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private controller: AbortController | null = null;
+  private running: Promise<void> | null = null;
+  private readonly changedSignal = new Signal<this, void>(this);
+  private readonly trainedSignal = new Signal<this, TrainingResult>(this);
+  events: SessionEvents = {};
+  /** The visible part of the plane (rows, columns), from the view; predicted first. */
+  visibleBox: (() => [[number, number], [number, number]] | null) | null = null;
+
+  constructor(
+    readonly model: ViewerModel,
+    private readonly engines: PixelEngine[]
+  ) {
+    model.layerChanged.connect(this.onLayerChanged, this);
+  }
+
+  get changed(): ISignal<this, void> {
+    return this.changedSignal;
+  }
+  get trained(): ISignal<this, TrainingResult> {
+    return this.trainedSignal;
+  }
+  get active(): boolean {
+    return this._image !== null;
+  }
+  get image(): ImageLayer | null {
+    return this._image;
+  }
+  get classes(): readonly PixelClass[] {
+    return this._classes;
+  }
+  get features(): readonly FeatureSpec[] {
+    return this._features;
+  }
+  get live(): boolean {
+    return this._live;
+  }
+  set live(on: boolean) {
+    this._live = on;
+    this.changedSignal.emit();
+    if (on) this.schedule();
+  }
+  get result(): TrainingResult | null {
+    return this._result;
+  }
+  get busy(): boolean {
+    return this.running !== null;
+  }
+  /** (nClasses × plane) probabilities of the last complete prediction, or null. */
+  get probabilities(): Float32Array | null {
+    return this._probabilities;
+  }
+  get planeShape(): [number, number] | null {
+    const image = this._image;
+    const plane = this._plane;
+    return image && plane ? [image.shape[plane.displayed[0]], image.shape[plane.displayed[1]]] : null;
+  }
+
+  /** Starts on the selected image (or the top one): adds the scribbles layer. */
+  start(image?: ImageLayer): void {
+    const target = image ?? this.pickImage();
+    if (!target) throw new Error('add an image first: pixel classification needs one');
+    if (target.lazy) throw new Error(`"${target.name}" is served lazily by the kernel; pixel classification needs its pixels in the browser (load a region with .compute())`);
+    const slice = this.model.sliceOf(target);
+    if (!slice) throw new Error(`"${target.name}" is not shown in this view`);
+    this._image = target;
+    this._plane = { step: slice.step.slice(0, target.shape.length), displayed: slice.displayed };
+    this.ensureScribbles();
+    this.events.message?.(`classifying "${target.name}": paint scribbles of each class into "${SCRIBBLES}"`, false);
+    this.changedSignal.emit();
+  }
+
+  stop(): void {
+    this.cancel();
+    this._image = null;
+    this._plane = null;
+    this.changedSignal.emit();
+  }
+
+  addClass(name?: string, color?: string): PixelClass {
+    if (this._classes.length >= MAX_CLASSES) throw new Error(`at most ${MAX_CLASSES} classes`);
+    const n = this._classes.length;
+    const c = { name: checkClassName(name ?? `class ${n + 1}`, this._classes), color: checkColor(color ?? CLASS_PALETTE[n % CLASS_PALETTE.length]) };
+    this._classes.push(c);
+    this.applyColors();
+    this.changedSignal.emit();
+    return c;
+  }
+
+  renameClass(index: number, name: string): void {
+    const c = this.classAt(index);
+    const others = this._classes.filter(o => o !== c);
+    const old = probabilityLayerName(c);
+    c.name = checkClassName(name, others);
+    const layer = this.model.layers.find(l => l.name === old);
+    if (layer) layer.name = probabilityLayerName(c);
+    this.changedSignal.emit();
+  }
+
+  recolorClass(index: number, color: string): void {
+    this.classAt(index).color = checkColor(color);
+    this.applyColors();
+    this.changedSignal.emit();
+  }
+
+  /** Removes a class and its scribbles; the classes after it move down one value. */
+  removeClass(index: number): void {
+    this.classAt(index);
+    if (this._classes.length <= 2) throw new Error('a classifier needs at least two classes');
+    const [gone] = this._classes.splice(index, 1);
+    const scribbles = this.scribbles();
+    if (scribbles) {
+      const data = scribbles.data.data as Uint8Array;
+      const v = index + 1;
+      for (let i = 0; i < data.length; i++) if (data[i] === v) data[i] = 0;
+      else if (data[i] > v) data[i]--;
+      scribbles.writeRegion(scribbles.shape.map(() => 0), scribbles.data);
+    }
+    const layer = this.model.layers.find(l => l.name === probabilityLayerName(gone));
+    if (layer) this.model.removeLayer(layer.id);
+    this.applyColors();
+    this.changedSignal.emit();
+  }
+
+  setFeatures(specs: readonly FeatureSpec[]): void {
+    if (specs.length === 0) throw new Error('select at least one feature');
+    this._features = specs.map(s => ({ filter: s.filter, sigma: s.sigma }));
+    this.changedSignal.emit();
+    this.schedule();
+  }
+
+  /** Trains again soon (after DEBOUNCE_MS without further changes) when live. */
+  schedule(): void {
+    if (!this._live || !this.active) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.train().catch(err => this.fail(err));
+    }, DEBOUNCE_MS);
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.controller?.abort();
+  }
+
+  /** Resolves when no run is in progress or scheduled. */
+  async settled(): Promise<void> {
+    while (this.timer || this.running) {
+      if (this.running) await this.running.catch(() => undefined);
+      else await new Promise(resolve => setTimeout(resolve, DEBOUNCE_MS / 4));
+    }
+  }
+
+  /** One run: train on the scribbles, then predict the plane (visible blocks first). */
+  async train(): Promise<TrainingResult | null> {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    const previous = this.running;
+    if (previous) await previous.catch(() => undefined);
+    let finish!: () => void;
+    this.running = new Promise<void>(resolve => (finish = resolve));
+    this.changedSignal.emit();
+    try {
+      return await this.run(controller.signal);
+    } finally {
+      if (this.controller === controller) this.controller = null;
+      this.running = null;
+      finish();
+      this.events.progress?.(null, 1);
+      this.changedSignal.emit();
+    }
+  }
+
+  /** The trained classifier as the portable document (for the kernel). */
+  exportClassifier(): PortableClassifier {
+    const r = this._result;
+    const image = this._image;
+    if (!r || !image) throw new Error('no classifier trained yet: scribble at least two classes');
+    return toPortable(r.forest, {
+      features: this._features,
+      featureNames: r.featureNames,
+      ndim: 2,
+      channels: image.rgb ? image.data.shape[image.ndim] : 1,
+      spacing: [1, 1],
+      classes: this._classes
+    });
+  }
+
+  /** Windows (`size`²) of the plane with the highest mean uncertainty, most uncertain first. */
+  uncertainRegions(count = 5, size = 64): UncertainRegion[] {
+    const u = this._uncertainty;
+    const shape = this.planeShape;
+    if (!u || !shape) return [];
+    const [h, w] = shape;
+    const out: UncertainRegion[] = [];
+    for (let r0 = 0; r0 < h; r0 += size) {
+      for (let c0 = 0; c0 < w; c0 += size) {
+        let s = 0;
+        const r1 = Math.min(h, r0 + size);
+        const c1 = Math.min(w, c0 + size);
+        for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) s += u[r * w + c];
+        out.push({ row: Math.floor((r0 + r1) / 2), col: Math.floor((c0 + c1) / 2), score: s / ((r1 - r0) * (c1 - c0)) });
+      }
+    }
+    return out.sort((a, b) => b.score - a.score).slice(0, count);
+  }
+
+  dispose(): void {
+    this.cancel();
+    this.model.layerChanged.disconnect(this.onLayerChanged, this);
+    for (const e of this.engines) e.dispose();
+  }
+
+  // ---- the run -------------------------------------------------------------------------
+
+  private async run(signal: AbortSignal): Promise<TrainingResult | null> {
+    const image = this._image;
+    const plane = this._plane;
+    const scribbles = this.scribbles();
+    if (!image || !plane || !scribbles) return null;
+    const t0 = performance.now();
+    const [h, w] = [image.shape[plane.displayed[0]], image.shape[plane.displayed[1]]];
+    const cancel = () => this.controller?.abort();
+    const progress = (label: string, f: number) => this.events.progress?.(label, f, cancel);
+    const check = () => {
+      if (signal.aborted) throw new DOMException('pixel classification was cancelled', 'AbortError');
+    };
+    await this.sendPlane(image, plane, h, w);
+    // Scribbled pixels, by block.
+    const labels = readPlane(scribbles.data, plane);
+    const nClasses = this._classes.length;
+    const counts = new Array<number>(nClasses).fill(0);
+    const byBlock = new Map<string, { block: Block; indices: number[]; y: number[] }>();
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i];
+      if (!v) continue;
+      if (v > nClasses) continue; // a value beyond the classes (painted by hand): not a class
+      counts[v - 1]++;
+      const r = Math.floor(i / w);
+      const c = i % w;
+      const block = blockAt(r, c, h, w);
+      const key = block.start.join(',');
+      let entry = byBlock.get(key);
+      if (!entry) byBlock.set(key, (entry = { block, indices: [], y: [] }));
+      entry.indices.push((r - block.start[0]) * block.shape[1] + (c - block.start[1]));
+      entry.y.push(v - 1);
+    }
+    const present = counts.filter(n => n > 0).length;
+    if (present < 2) {
+      const missing = this._classes.filter((_, k) => counts[k] === 0).map(c => `"${c.name}"`);
+      this.events.message?.(`scribble at least two classes to train (no scribbles yet for ${missing.join(', ')})`, false);
+      return null;
+    }
+    subsample([...byBlock.values()], MAX_SAMPLES);
+    progress('computing features', 0.05);
+    const specs = this._features;
+    const names = featureNames(specs, 2);
+    const channels = image.rgb ? image.data.shape[image.ndim] : 1;
+    const nf = names.length * channels;
+    const entries = [...byBlock.values()].filter(e => e.indices.length > 0);
+    const parts = await Promise.all(entries.map(e => this.engine(e.block).samples(e.block, specs, Int32Array.from(e.indices))));
+    check();
+    const n = entries.reduce((a, e) => a + e.indices.length, 0);
+    const x = new Float32Array(nf * n);
+    const y = new Uint8Array(n);
+    let o = 0;
+    entries.forEach((e, k) => {
+      const m = e.indices.length;
+      for (let f = 0; f < nf; f++) x.set(parts[k].subarray(f * m, (f + 1) * m), f * n + o);
+      y.set(e.y, o);
+      o += m;
+    });
+    progress('training the forest', 0.25);
+    const binned = prepare({ x, y, nSamples: n, nFeatures: nf, nClasses });
+    const per = Math.ceil(N_TREES / this.engines.length);
+    const partials = await Promise.all(this.engines.map((e, k) => e.trainTrees(binned, y, nClasses, k * per, Math.min(N_TREES, (k + 1) * per), 0)));
+    check();
+    const forest = assemble(partials.filter(p => p.trees.length), y, nClasses, binned);
+    const compiled = compileForest(forest.trees, forest.thresholds);
+    await Promise.all(this.engines.map(e => e.setForest(compiled)));
+    check();
+    // Predict: the visible blocks first, then the rest.
+    const blocks = orderBlocks(tilesOf(h, w), this.visibleBox?.() ?? null);
+    const proba = new Float32Array(nClasses * h * w);
+    const uncertainty = new Float32Array(h * w);
+    const seg = this.outputLayers(image);
+    let done = 0;
+    let firstVisible = true;
+    const visibleCount = blocks.filter(b => b.visible).length;
+    await Promise.all(
+      blocks.map(async ({ block }) => {
+        const p = await this.engine(block).predict(block, specs);
+        check();
+        const labelsBlock = writeBlock(p, block, nClasses, h, w, proba, uncertainty);
+        writeLabelsBlock(seg, plane, block.start[0], block.start[1], block.shape[0], block.shape[1], labelsBlock);
+        done++;
+        if (firstVisible && done >= visibleCount) {
+          firstVisible = false;
+          this.writeImages(image, plane, proba, uncertainty, h, w);
+        }
+        progress('predicting', 0.3 + (0.7 * done) / blocks.length);
+      })
+    );
+    check();
+    this.writeImages(image, plane, proba, uncertainty, h, w);
+    this._probabilities = proba;
+    this._uncertainty = uncertainty;
+    const result: TrainingResult = { forest, featureNames: channels > 1 ? Array.from({ length: channels }, (_, c) => names.map(s => `${s} ch${c}`)).flat() : names, counts, nSamples: n, ms: performance.now() - t0 };
+    this._result = result;
+    this.trainedSignal.emit(result);
+    return result;
+  }
+
+  private async sendPlane(image: ImageLayer, plane: PlaneRef, h: number, w: number): Promise<void> {
+    const key = `${image.id}:${plane.step.join(',')}:${plane.displayed.join(',')}:${image.data.data.length}:${this.dataVersion(image)}`;
+    if (key === this.planeKey) return;
+    const raw = image.slicePlane(plane.step, plane.displayed);
+    const channels = image.rgb ? image.data.shape[image.ndim] : 1;
+    const data = Float32Array.from(raw.data as ArrayLike<number>, Number);
+    await Promise.all(this.engines.map(e => e.setPlane({ key, data, shape: [h, w], channels })));
+    this.planeKey = key;
+  }
+
+  /** Bumped whenever the image's data is replaced (`data` events), so cached features are dropped. */
+  private versions = new WeakMap<ImageLayer, number>();
+  private dataVersion(image: ImageLayer): number {
+    return this.versions.get(image) ?? 0;
+  }
+
+  private onLayerChanged(_: unknown, change: { layer: { id: string; name: string }; what: string }): void {
+    if (!this.active || change.what !== 'data') return;
+    if (change.layer.id === this._image?.id) {
+      this.versions.set(this._image, this.dataVersion(this._image) + 1);
+      this.schedule();
+    } else if (change.layer.name === SCRIBBLES) {
+      this.schedule();
+    }
+  }
+
+  private engine(block: Block): PixelEngine {
+    return this.engines[engineFor(block, TILE, this.engines.length)];
+  }
+
+  private pickImage(): ImageLayer | null {
+    const selected = this.model.layers.find(l => l instanceof ImageLayer && this.model.selection.has(l.id));
+    const images = this.model.layers.filter((l): l is ImageLayer => l instanceof ImageLayer && !isOutputName(l.name, this._classes));
+    return (selected as ImageLayer | undefined) ?? images[images.length - 1] ?? null;
+  }
+
+  private scribbles(): LabelsLayer | null {
+    const layer = this.model.layers.find(l => l.name === SCRIBBLES);
+    return layer instanceof LabelsLayer ? layer : null;
+  }
+
+  private ensureScribbles(): void {
+    const image = this._image as ImageLayer;
+    const existing = this.model.layers.find(l => l.name === SCRIBBLES);
+    if (existing && (!(existing instanceof LabelsLayer) || existing.shape.join() !== image.shape.join() || existing.data.dtype !== 'uint8')) {
+      throw new Error(`the layer "${SCRIBBLES}" is not a uint8 labels layer of the image's shape (${image.shape.join(', ')}): rename or remove it`);
+    }
+    if (!existing) {
+      const size = image.shape.reduce((a, b) => a * b, 1);
+      const layer = new LabelsLayer({ dtype: 'uint8', shape: image.shape, data: new Uint8Array(size) }, { id: this.model.newLayerId(), name: SCRIBBLES, scale: image.scale, translate: image.translate, brushSize: 3, opacity: 1 });
+      this.model.addLayer(layer);
+      layer.mode = 'paint';
+    }
+    this.applyColors();
+  }
+
+  private outputLayers(image: ImageLayer): LabelsLayer {
+    let seg = this.model.layers.find(l => l.name === SEGMENTATION);
+    if (seg && (!(seg instanceof LabelsLayer) || seg.shape.join() !== image.shape.join() || seg.data.dtype !== 'uint8')) {
+      throw new Error(`the layer "${SEGMENTATION}" is not a uint8 labels layer of the image's shape: rename or remove it`);
+    }
+    if (!seg) {
+      const size = image.shape.reduce((a, b) => a * b, 1);
+      seg = new LabelsLayer({ dtype: 'uint8', shape: image.shape, data: new Uint8Array(size) }, { id: this.model.newLayerId(), name: SEGMENTATION, scale: image.scale, translate: image.translate, opacity: 0.5 });
+      // Below the scribbles, so strokes stay visible over the prediction.
+      const at = this.model.layers.findIndex(l => l.name === SCRIBBLES);
+      this.model.addLayer(seg);
+      if (at >= 0) this.model.moveLayer(this.model.layers.length - 1, at);
+      const scribbles = this.scribbles();
+      if (scribbles) this.model.select(scribbles.id);
+    }
+    this.applyColors();
+    return seg as LabelsLayer;
+  }
+
+  /** The probability and uncertainty images (whole plane; 2D images only get a layer each). */
+  private writeImages(image: ImageLayer, plane: PlaneRef, proba: Float32Array, uncertainty: Float32Array, h: number, w: number): void {
+    // nD images: only the segmentation (written plane by plane); a probability image of one plane would not line up.
+    if (image.shape.length !== 2) return;
+    void plane;
+    const put = (name: string, data: Float32Array, colormap: string, visible: boolean) => {
+      const existing = this.model.layers.find(l => l.name === name);
+      const array = { dtype: 'float32' as const, shape: [h, w], data };
+      if (existing instanceof ImageLayer) existing.setData(array);
+      else if (!existing) {
+        const at = this.model.layers.findIndex(l => l.name === SCRIBBLES);
+        this.model.addLayer(new ImageLayer(array, { id: this.model.newLayerId(), name, colormap, contrastLimits: [0, 1], visible, scale: image.scale, translate: image.translate, opacity: 0.6 }));
+        if (at >= 0) this.model.moveLayer(this.model.layers.length - 1, at);
+      }
+    };
+    this._classes.forEach((c, k) => put(probabilityLayerName(c), proba.slice(k * h * w, (k + 1) * h * w), 'gray', false));
+    put(UNCERTAINTY, uncertainty.slice(), 'magma', false);
+    const scribbles = this.scribbles();
+    if (scribbles) this.model.select(scribbles.id);
+  }
+
+  private applyColors(): void {
+    for (const name of [SCRIBBLES, SEGMENTATION]) {
+      const layer = this.model.layers.find(l => l.name === name);
+      if (!(layer instanceof LabelsLayer)) continue;
+      for (const [id] of [...layer.colorOverrides]) if (id > this._classes.length) layer.setLabelColor(id, null);
+      this._classes.forEach((c, k) => layer.setLabelColor(k + 1, rgbaOf(c.color)));
+    }
+  }
+
+  private classAt(index: number): PixelClass {
+    const c = this._classes[index];
+    if (!c) throw new RangeError(`no class ${index} (there are ${this._classes.length})`);
+    return c;
+  }
+
+  private fail(err: unknown): void {
+    if ((err as Error)?.name === 'AbortError') return;
+    this.events.message?.(String((err as Error)?.message ?? err), true);
+  }
+}
+
+function isOutputName(name: string, classes: readonly PixelClass[]): boolean {
+  return name === UNCERTAINTY || classes.some(c => probabilityLayerName(c) === name);
+}
+
+function blockAt(r: number, c: number, h: number, w: number): Block {
+  const r0 = Math.floor(r / TILE) * TILE;
+  const c0 = Math.floor(c / TILE) * TILE;
+  return { start: [r0, c0], shape: [Math.min(TILE, h - r0), Math.min(TILE, w - c0)] };
+}
+
+export function tilesOf(h: number, w: number): Block[] {
+  const out: Block[] = [];
+  for (let r0 = 0; r0 < h; r0 += TILE) for (let c0 = 0; c0 < w; c0 += TILE) out.push(blockAt(r0, c0, h, w));
+  return out;
+}
+
+/** Visible blocks first (those intersecting `box`), each group in raster order. */
+export function orderBlocks(blocks: Block[], box: [[number, number], [number, number]] | null): { block: Block; visible: boolean }[] {
+  const visible = (b: Block) =>
+    !box || (b.start[0] < box[0][1] && b.start[0] + b.shape[0] > box[0][0] && b.start[1] < box[1][1] && b.start[1] + b.shape[1] > box[1][0]);
+  const tagged = blocks.map(block => ({ block, visible: visible(block) }));
+  return [...tagged.filter(t => t.visible), ...tagged.filter(t => !t.visible)];
+}
+
+/** Keeps at most `max` samples overall, the same fraction of each block (seeded, reproducible). */
+function subsample(entries: { indices: number[]; y: number[] }[], max: number): void {
+  const total = entries.reduce((a, e) => a + e.indices.length, 0);
+  if (total <= max) return;
+  const random = new Random(12345);
+  const keep = max / total;
+  for (const e of entries) {
+    const idx: number[] = [];
+    const y: number[] = [];
+    e.indices.forEach((v, k) => {
+      if (random.next() < keep) {
+        idx.push(v);
+        y.push(e.y[k]);
+      }
+    });
+    e.indices = idx;
+    e.y = y;
+  }
+}
+
+/**
+ * Copies a block's probabilities into the plane's, computes its uncertainty (entropy / log C)
+ * and returns its segmentation (class + 1, ties to the lower class).
+ */
+function writeBlock(p: Float32Array, block: Block, nClasses: number, h: number, w: number, proba: Float32Array, uncertainty: Float32Array): Uint8Array {
+  const [bh, bw] = block.shape;
+  const size = bh * bw;
+  const seg = new Uint8Array(size);
+  const norm = 1 / Math.log(nClasses);
+  for (let i = 0; i < size; i++) {
+    const r = block.start[0] + Math.floor(i / bw);
+    const c = block.start[1] + (i % bw);
+    const at = r * w + c;
+    let best = 0;
+    let entropy = 0;
+    for (let k = 0; k < nClasses; k++) {
+      const v = p[k * size + i];
+      proba[k * h * w + at] = v;
+      if (v > p[best * size + i]) best = k;
+      if (v > 0) entropy -= v * Math.log(v);
+    }
+    uncertainty[at] = entropy * norm;
+    seg[i] = best + 1;
+  }
+  return seg;
+}
