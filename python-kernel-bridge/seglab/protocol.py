@@ -103,6 +103,12 @@ def segment_request(request_id: str, layer_id: str, prompt: Mapping[str, Any]) -
     return _msg("segment-request", request_id=request_id, layer_id=layer_id, **prompt)
 
 
+def pixel_request(request_id: str, op: str, **fields: Any) -> Dict[str, Any]:
+    """Ask the frontend's pixel classifier to ``predict`` (``output``, ``train``), ``export``
+    or report its ``state`` (see ``seglab._pixel``)."""
+    return _msg("pixel-request", request_id=request_id, op=op, **fields)
+
+
 def model_data(request_id: str, manifest: Mapping[str, Any], encoder_bytes: int, decoder_bytes: int,
                transfer: Mapping[str, Any]) -> Dict[str, Any]:
     """A model's manifest; its encoder then decoder bytes follow as one chunked transfer."""
@@ -175,6 +181,28 @@ def _segment_reply(content: Mapping[str, Any]) -> None:
     if isinstance(iou, bool) or not isinstance(iou, (int, float)) or not math.isfinite(iou):
         raise ProtocolError(f"iou: expected a finite number, got {iou!r}")
     _header(content, shape[0] * shape[1])
+
+
+PIXEL_REPLY_DTYPES = {"float32": 4, "uint8": 1, "json": 1}
+
+
+def _pixel_reply(content: Mapping[str, Any]) -> None:
+    check_str(content.get("request_id"), "request_id")
+    if content.get("op") not in ("predict", "export", "state"):
+        raise ProtocolError(f"op: expected predict, export or state, got {content.get('op')!r}")
+    dtype = content.get("dtype")
+    if dtype not in PIXEL_REPLY_DTYPES:
+        raise ProtocolError(f"dtype: expected one of {', '.join(PIXEL_REPLY_DTYPES)}, got {dtype!r}")
+    shape = check_list(content.get("shape"), "shape", max_len=4)
+    for i, n in enumerate(shape):
+        check_int(n, f"shape[{i}]", 1, 1 << 20)
+    header = content.get("transfer")
+    if dtype == "json":
+        if not isinstance(header, Mapping) or not isinstance(header.get("nbytes"), int):
+            raise ProtocolError("transfer: expected a transfer header")
+        _header(content, header["nbytes"])
+    else:
+        _header(content, int(math.prod(shape)) * PIXEL_REPLY_DTYPES[dtype])
 
 
 def _data_reply(content: Mapping[str, Any]) -> None:
@@ -299,6 +327,7 @@ _FIELDS = {
     "scale-bar": check_scale_bar,
     "screenshot-reply": _screenshot_reply,
     "segment-reply": _segment_reply,
+    "pixel-reply": _pixel_reply,
     "embeddings-ready": lambda c: (check_str(c.get("request_id"), "request_id"), check_int(c.get("accepted"), "accepted")),
     "model-ready": lambda c: (check_str(c.get("request_id"), "request_id"), check_str(c.get("model_id"), "model_id")),
     "tile-request": _tile_request,

@@ -25,11 +25,12 @@ from .lazy import TileCache, axis_labels_of
 from .layers import ImageLayer, LabelsLayer, Layer, LayerList, PointsLayer, ShapesLayer, unique_name
 from .scale_bar import ScaleBar
 from ._outbox import Outgoing, Outbox
+from ._pixel import PixelMixin
 from ._segment import SegmentMixin
 from .transfer import transfer_header
 
 
-class Viewer(CommBridge, SegmentMixin, TileServer, LayerSync, TabSync, DOMWidget):
+class Viewer(CommBridge, SegmentMixin, PixelMixin, TileServer, LayerSync, TabSync, DOMWidget):
     """A SegLab viewer, shown in a notebook output or a main-area panel.
 
     Data travels in chunked custom messages (PROTOCOL.md), never in the synced

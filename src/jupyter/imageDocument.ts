@@ -1,3 +1,4 @@
+import { pixelService } from './pixelService';
 import { segmentService } from './segmentService';
 import { ABCWidgetFactory, DocumentRegistry, DocumentWidget, IDocumentWidget } from '@jupyterlab/docregistry';
 import { PathExt } from '@jupyterlab/coreutils';
@@ -52,6 +53,7 @@ export class ImageFileViewerFactory extends ABCWidgetFactory<IDocumentWidget<Vie
   protected createNewWidget(context: DocumentRegistry.IContext<DocumentRegistry.IModel>): IDocumentWidget<ViewerWidget> {
     const content = new ViewerWidget(new ViewerModel(), { panZoom: () => currentSettings().panZoom, shortcuts: () => currentSettings().shortcuts });
     segmentService()?.attach(content);
+    pixelService().attach(content);
     const widget = new ImageDocumentWidget({ content, context });
     widget.addClass('jp-SegLab-document');
     content.showOverlay('Loading…');

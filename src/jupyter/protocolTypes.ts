@@ -4,6 +4,7 @@ import type { DType } from '../core/dtypes';
 import type { TransferHeader } from '../core/transfer';
 import type { ScaleBarState } from '../viewer/model/scaleBar';
 import type { EmbeddingsData, ModelData, SegmentRequest } from './protocolSegment';
+import type { PixelOp, PixelPayload, PixelRequest } from './protocolPixel';
 
 export const PROTOCOL_VERSION = 3;
 /** The largest payload of one layer or screenshot (ArrayBuffers above ~2 GiB are unreliable). */
@@ -194,6 +195,7 @@ export type KernelMessage = V &
     | ({ type: 'scale-bar' } & ScaleBarFields)
     | { type: 'screenshot-request'; request_id: string }
     | ({ type: 'segment-request' } & SegmentRequest)
+    | ({ type: 'pixel-request' } & PixelRequest)
     | ({ type: 'model-data' } & ModelData)
     | { type: 'model-select'; request_id: string; model_id: string }
     | ({ type: 'embeddings-data' } & EmbeddingsData)
@@ -217,6 +219,7 @@ export type FrontendMessage = V &
     | { type: 'screenshot-reply'; request_id: string; shape: [number, number, 4]; transfer: TransferHeader }
     | { type: 'segment-reply'; request_id: string; shape: [number, number]; iou: number; transfer: TransferHeader }
     | { type: 'model-ready'; request_id: string; model_id: string }
+    | { type: 'pixel-reply'; request_id: string; op: PixelOp; dtype: PixelPayload; shape: number[]; transfer: TransferHeader }
     | { type: 'embeddings-ready'; request_id: string; accepted: number; rejected: number }
     | { type: 'chunk'; transfer_id: string; index: number; offset: number }
     | ({ type: 'tile-request'; request_id: string; layer_id: string } & TileRegion)

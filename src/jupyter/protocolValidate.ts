@@ -5,6 +5,7 @@ import { checkPyramid, PyramidError } from '../core/pyramid';
 import { MAX_ZOOM, MIN_ZOOM } from '../viewer/model/camera';
 import { checkPosition, checkUnit, checkVisible, ScaleBarError } from '../viewer/model/scaleBar';
 import { validateEmbeddingsData, validateModelData, validateSegmentRequest } from './protocolSegment';
+import { validatePixelRequest } from './protocolPixel';
 import {
   fail,
   Obj,
@@ -301,6 +302,7 @@ const KERNEL_TYPES = [
   'scale-bar',
   'screenshot-request',
   'segment-request',
+  'pixel-request',
   'model-data',
   'model-select',
   'embeddings-data',
@@ -402,6 +404,8 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
       break;
     case 'segment-request':
       return { v: PROTOCOL_VERSION, type: 'segment-request', ...validateSegmentRequest(msg) };
+    case 'pixel-request':
+      return { v: PROTOCOL_VERSION, type: 'pixel-request', ...validatePixelRequest(msg) };
     case 'model-data':
       return { v: PROTOCOL_VERSION, type: 'model-data', ...validateModelData(msg) };
     case 'embeddings-data':

@@ -1,3 +1,4 @@
+import { pixelService } from './pixelService';
 import { segmentService } from './segmentService';
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { imageIcon } from '@jupyterlab/ui-components';
@@ -47,6 +48,7 @@ class ViewerPanel extends MainAreaWidget<ViewerWidget> {
 export function createViewerPanel(model: ViewerModel, title: string, browserOnly = false): MainAreaWidget<ViewerWidget> {
   const content = new ViewerWidget(model, { panZoom: () => currentSettings().panZoom, shortcuts: () => currentSettings().shortcuts });
   segmentService()?.attach(content);
+  pixelService().attach(content);
   const panel = new ViewerPanel(content, browserOnly);
   panel.id = `seglab-viewer-${++panelCount}`;
   panel.title.label = title;

@@ -77,11 +77,19 @@ export class PixelSession {
   /** The visible part of the plane (rows, columns), from the view; predicted first. */
   visibleBox: (() => [[number, number], [number, number]] | null) | null = null;
 
+  private _engines: PixelEngine[] | null = null;
+
   constructor(
     readonly model: ViewerModel,
-    private readonly engines: PixelEngine[]
+    /** The engines, or how to make them on first use (Web Workers start only when needed). */
+    private readonly makeEngines: PixelEngine[] | (() => PixelEngine[])
   ) {
     model.layerChanged.connect(this.onLayerChanged, this);
+  }
+
+  private get engines(): PixelEngine[] {
+    this._engines ??= typeof this.makeEngines === 'function' ? this.makeEngines() : this.makeEngines;
+    return this._engines;
   }
 
   get changed(): ISignal<this, void> {
@@ -281,7 +289,7 @@ export class PixelSession {
   dispose(): void {
     this.cancel();
     this.model.layerChanged.disconnect(this.onLayerChanged, this);
-    for (const e of this.engines) e.dispose();
+    for (const e of this._engines ?? []) e.dispose();
   }
 
   // ---- the run -------------------------------------------------------------------------

@@ -28,7 +28,8 @@ import {
   validateKernelMessage
 } from '../protocol';
 import { applyDescriptor, applyProps, describeLayer, displayFieldsOf, itemCountOf, itemStyleOf } from './layerCodec';
-import { SegmentEvents, SegmentRequests } from './segmentRequests';
+import { SegmentEvents, SegmentRequestHost, SegmentRequests } from './segmentRequests';
+import { answerPixelRequest, PixelEvent } from './pixelRequests';
 import { LabelsEdits } from './labelsEdits';
 import { REPLY_WINDOW, ReplySender } from './replySender';
 import { KernelTileSource } from './tileSource';
@@ -37,6 +38,8 @@ export type SendFunction = (content: Record<string, unknown>, buffers?: ArrayBuf
 
 export interface BridgeEvents extends SegmentEvents {
   openPanel?: (title: string | undefined) => void;
+  /** `viewer.pixel_classifier.*`: the viewer's pixel classifier answers (absent: none here). */
+  pixel?: PixelEvent;
   /** A problem the user should see (bad message, failed transfer); the bridge keeps working. */
   problem?: (message: string) => void;
   /** Progress of an incoming transfer, 0..1; `transferId` is what `cancelTransfer` takes. */
@@ -96,6 +99,8 @@ export class KernelBridge {
   private gone = false;
   /** viewer.segment / set_model / set_embeddings: their requests and transfers. */
   private readonly segmentRequests: SegmentRequests;
+  /** What segment and pixel requests use to answer: ordered posts and windowed replies. */
+  private readonly requestHost: SegmentRequestHost;
 
   constructor(
     private readonly viewer: ViewerModel,
@@ -103,12 +108,13 @@ export class KernelBridge {
     private readonly events: BridgeEvents = {},
     readonly clientId = `client-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
   ) {
-    this.segmentRequests = new SegmentRequests(events, clientId, {
+    this.requestHost = {
       post: (message, buffers) => this.post(message, buffers),
       reply: (requestId, transferId, bytes, chunkBytes) => this.replies.start(requestId, transferId, bytes, chunkBytes),
       progress: (name, fraction, id) => this.events.progress?.(name, fraction, id),
       gone: () => this.gone
-    });
+    };
+    this.segmentRequests = new SegmentRequests(events, clientId, this.requestHost);
     viewer.layerChanged.connect(this.onLayerChanged, this);
     viewer.layersChanged.connect(this.onLayersChanged, this);
     viewer.dims.stepChanged.connect(this.onDimsChanged, this);
@@ -240,6 +246,9 @@ export class KernelBridge {
         break;
       case 'screenshot-request':
         this.replyWithScreenshot(message.request_id);
+        break;
+      case 'pixel-request':
+        void answerPixelRequest(message, this.events.pixel, this.clientId, this.requestHost);
         break;
       case 'segment-request':
       case 'model-data':

@@ -1,3 +1,4 @@
+import { pixelService } from '../pixelService';
 import { SegmentService, segmentService } from '../segmentService';
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -92,6 +93,7 @@ export class SegLabViewerModel extends DOMWidgetModel {
       modelData: (manifest, files) => this.segmentService().useKernelModel(this.viewer, manifest, files),
       modelSelect: async id => this.segmentService().setModel(this.viewer, id),
       embeddings: (data, features) => this.segmentService().importEmbeddings(this.viewer, data, features),
+      pixel: request => pixelService().answer(this.viewer, request),
       progress: (name, fraction, transferId) => this._progress.emit({ name, fraction, transferId })
     });
     registerUnsavedCheck(this.viewer, () => this.bridge.unsavedLayerNames());

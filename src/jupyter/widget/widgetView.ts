@@ -1,3 +1,4 @@
+import { pixelService } from '../pixelService';
 import { DOMWidgetView } from '@jupyter-widgets/base';
 import { Widget } from '@lumino/widgets';
 import { NDArray } from '../../core/ndarray';
@@ -20,6 +21,7 @@ export class SegLabViewerView extends DOMWidgetView {
     });
     this.viewerWidget = viewer;
     segmentService()?.attach(viewer);
+    pixelService().attach(viewer);
     // Lumino needs its attach messages (child widgets of the viewer listen for them); the
     // output element is in the page once ipywidgets resolves `displayed`.
     void this.displayed.then(() => {

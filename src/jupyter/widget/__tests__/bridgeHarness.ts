@@ -3,6 +3,7 @@
 // a check of every message the bridge sent, by re-building it with protocol.ts's checked builders.
 /// <reference types="node" />
 import { embeddingsReadyMessage, modelReadyMessage, segmentReplyMessage } from '../../protocolSegment';
+import { pixelReplyMessage } from '../../protocolPixel';
 import { isDeepStrictEqual } from 'util';
 import { ChunkAssembler, makeTransferHeader, splitIntoChunks, TransferHeader } from '../../../core/transfer';
 import { ViewerModel } from '../../../viewer/model/viewerModel';
@@ -57,6 +58,7 @@ export function validateFrontendMessage(content: Msg, buffers: number): void {
     'segment-reply': () => segmentReplyMessage(c.request_id, c.shape?.[0], c.shape?.[1], c.iou, c.transfer) as unknown as P.FrontendMessage,
     'model-ready': () => modelReadyMessage(c.request_id, c.model_id) as unknown as P.FrontendMessage,
     'embeddings-ready': () => embeddingsReadyMessage(c.request_id, c.accepted, c.rejected) as unknown as P.FrontendMessage,
+    'pixel-reply': () => pixelReplyMessage(c.request_id, c.op, c.dtype, c.shape, c.transfer) as unknown as P.FrontendMessage,
     chunk: () => P.chunkMessage(c.transfer_id, c.index, c.offset),
     'chunk-ack': () => P.chunkAckMessage(c.transfer_id, c.received),
     'transfer-cancel': () => P.transferCancelMessage(c.transfer_id, c.reason),

@@ -1,0 +1,39 @@
+/**
+ * ilastik's feature selection: a matrix of checkboxes, one row per filter, one column per
+ * scale; changing it replaces the session's feature set (and retrains when live).
+ */
+import { FeatureSpec, FILTER_TITLES, FILTERS, ILASTIK_SCALES } from '../../core/features/featureSet';
+import { el } from '../../viewer/ui/controlsDom';
+
+export function featureMatrix(current: readonly FeatureSpec[], onChange: (specs: FeatureSpec[]) => void): HTMLTableElement {
+  const table = el('table', 'jp-SegLab-featureMatrix');
+  table.setAttribute('aria-label', 'features by scale');
+  const head = table.createTHead().insertRow();
+  head.append(el('th', '', 'σ'));
+  for (const s of ILASTIK_SCALES) head.append(el('th', '', String(s)));
+  const boxes: Array<{ spec: FeatureSpec; box: HTMLInputElement }> = [];
+  const body = table.createTBody();
+  for (const filter of FILTERS) {
+    const row = body.insertRow();
+    row.append(el('th', '', FILTER_TITLES[filter]));
+    for (const sigma of ILASTIK_SCALES) {
+      const box = el('input');
+      box.type = 'checkbox';
+      box.checked = current.some(f => f.filter === filter && f.sigma === sigma);
+      box.title = `${FILTER_TITLES[filter]} at σ = ${sigma}`;
+      box.dataset.feature = `${filter}:${sigma}`;
+      box.addEventListener('change', () => {
+        const specs = boxes.filter(b => b.box.checked).map(b => b.spec);
+        if (specs.length === 0) {
+          box.checked = true; // at least one feature stays
+          return;
+        }
+        onChange(specs);
+      });
+      boxes.push({ spec: { filter, sigma }, box });
+      const cell = row.insertCell();
+      cell.append(box);
+    }
+  }
+  return table;
+}
