@@ -290,3 +290,21 @@ async function readoutOnceShown(page, viewer, x, y, layer) {
 
 module.exports.openFromFileBrowser = openFromFileBrowser;
 module.exports.readoutOnceShown = readoutOnceShown;
+
+/**
+ * Centres viewer `name` (a kernel variable) on pixel (row, col) at `zoom` and returns the page
+ * point of that pixel's centre, once the status line's readout confirms it.
+ */
+async function centreOn(page, viewer, name, row, col, zoom) {
+  const { expect } = require('@playwright/test');
+  await runCode(page, `${name}.camera.center = (${row} + 0.5, ${col} + 0.5)\n${name}.camera.zoom = ${zoom}`);
+  const box = await canvasBox(viewer);
+  const at = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
+  await expect.poll(async () => {
+    const r = await readoutAt(page, viewer, at.x, at.y);
+    return [r.row, r.col];
+  }).toEqual([row, col]);
+  return at;
+}
+
+module.exports.centreOn = centreOn;

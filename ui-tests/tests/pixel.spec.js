@@ -37,18 +37,6 @@ while len(strokes["background"]) < 12:  # 30 px runs wholly away from nuclei
 print(json.dumps(strokes))
 `;
 
-/** Centres the view on pixel (row, col) at `zoom`; returns the page point of that pixel's centre. */
-async function centreOn(page, viewer, row, col, zoom) {
-  await h.runCode(page, `v.camera.center = (${row} + 0.5, ${col} + 0.5)\nv.camera.zoom = ${zoom}`);
-  const box = await h.canvasBox(viewer);
-  const at = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
-  await expect.poll(async () => {
-    const r = await h.readoutAt(page, viewer, at.x, at.y);
-    return [r.row, r.col];
-  }).toEqual([row, col]);
-  return at;
-}
-
 const bar = viewer => viewer.locator('.jp-SegLab-pixelBar');
 const runs = async viewer => Number((await bar(viewer).getAttribute('data-runs')) ?? 0);
 
@@ -78,7 +66,7 @@ test('scribbles of two classes train a live pixel classifier the kernel reads ba
     for (const [r0, c0, r1, c1] of strokes[cls]) {
       const mr = Math.round((r0 + r1) / 2);
       const mc = Math.round((c0 + c1) / 2);
-      const at = await centreOn(page, viewer, mr, mc, zoom);
+      const at = await h.centreOn(page, viewer, 'v', mr, mc, zoom);
       const screen = (r, c) => ({ x: at.x + (c - mc) * zoom, y: at.y + (r - mr) * zoom });
       const a = screen(r0, c0);
       const b = screen(r1, c1);

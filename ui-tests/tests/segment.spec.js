@@ -13,18 +13,6 @@ const h = require('./helpers');
 
 const json = out => JSON.parse(out.trim().split('\n').pop());
 
-/** Centres the view on pixel (row, col) at `zoom` and returns the page point of that pixel's centre. */
-async function centreOn(page, viewer, name, row, col, zoom) {
-  await h.runCode(page, `${name}.camera.center = (${row} + 0.5, ${col} + 0.5)\n${name}.camera.zoom = ${zoom}`);
-  const box = await h.canvasBox(viewer);
-  const at = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
-  await expect.poll(async () => {
-    const r = await h.readoutAt(page, viewer, at.x, at.y);
-    return [r.row, r.col];
-  }).toEqual([row, col]);
-  return at;
-}
-
 /** The value the status line shows for `layer` at a page point ('' when none). */
 async function valueAt(page, viewer, at, layer) {
   return (await h.readoutAt(page, viewer, at.x, at.y)).values[layer] ?? '';
@@ -91,7 +79,7 @@ test('clicks and a box on nuclei2d commit objects that match the ground truth', 
 
   let id = 0;
   for (const [row, col] of picked.clicks) {
-    const at = await centreOn(page, viewer, 'v', row, col, 3);
+    const at = await h.centreOn(page, viewer, 'v', row, col, 3);
     // Live: one click segments (the first also loads the model and embeds the image).
     await segmentBy(viewer, () => page.mouse.click(at.x + 0.5, at.y + 0.5));
     await commit(page, viewer, ++id);
@@ -103,7 +91,7 @@ test('clicks and a box on nuclei2d commit objects that match the ground truth', 
   const [br, bc] = picked.box_at;
   const zoom = 3;
   await viewer.locator('.jp-SegLab-toolbar button[data-action="segment.box"]').click();
-  const at = await centreOn(page, viewer, 'v', br, bc, zoom); // after the click: the output may have scrolled
+  const at = await h.centreOn(page, viewer, 'v', br, bc, zoom); // after the click: the output may have scrolled
   const screen = (r, c) => ({ x: at.x + (c - bc) * zoom, y: at.y + (r - br) * zoom });
   const a = screen(r0 - 3, c0 - 3);
   const b = screen(r1 + 2, c1 + 2);
@@ -131,7 +119,7 @@ print(json.dumps([best_iou(com, gt[r, c]) for r, c in points]))`
 
   // Undo (the toolbar's; Ctrl+Z on the canvas is the same action) takes back the last commit only.
   await viewer.locator('.jp-SegLab-toolbar button[aria-label="Undo Commit object"]').click();
-  const again = await centreOn(page, viewer, 'v', br, bc, zoom); // running cells scrolled the output
+  const again = await h.centreOn(page, viewer, 'v', br, bc, zoom); // running cells scrolled the output
   await expect.poll(() => valueAt(page, viewer, again, 'committed_objects'), { timeout: 20000 }).toBe('0');
   expect(json(await h.runCode(page, 'print(json.dumps(int(v.layers["committed_objects"].data.max())))'))).toBe(10);
 });
@@ -163,7 +151,7 @@ print(json.dumps({"label": int(label), "z": z, "row": int(rr[sel][k]), "col": in
   await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
   await h.runCode(page, 'v3.wait_until_ready("nuclei3d", timeout=60)');
   await startSegmenting(viewer);
-  const at = await centreOn(page, viewer, 'v3', picked.row, picked.col, 8);
+  const at = await h.centreOn(page, viewer, 'v3', picked.row, picked.col, 8);
   await segmentBy(viewer, () => page.mouse.click(at.x + 0.5, at.y + 0.5));
   await page.keyboard.press('Shift+S');
   await expect(viewer.locator('.jp-SegLab-statusBar')).toContainText('object in slices', { timeout: 240000 });

@@ -8,19 +8,11 @@
 import { Widget } from '@lumino/widgets';
 import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
-import { el } from '../../viewer/ui/controlsDom';
+import { el, textButton } from '../../viewer/ui/controlsDom';
 import type { ViewerWidget } from '../../viewer/ui/viewerWidget';
 import { featureMatrix } from './featureMatrix';
 import { drawImportances } from './importancePlot';
 import { PixelSession, SCRIBBLES, TrainingResult } from './pixelSession';
-
-const button = (text: string, title: string, onClick: () => void): HTMLButtonElement => {
-  const b = el('button', 'jp-SegLab-textButton', text);
-  b.type = 'button';
-  b.title = title;
-  b.addEventListener('click', onClick);
-  return b;
-};
 
 export class PixelTool {
   private readonly group = el('div', 'jp-SegLab-toolGroup jp-SegLab-pixelTools');
@@ -45,7 +37,7 @@ export class PixelTool {
     session.visibleBox = () => this.visibleBox();
     this.group.setAttribute('role', 'group');
     this.group.setAttribute('aria-label', 'Pixel classification');
-    this.toggle = button('Classify', 'Pixel classification: scribble classes, a random forest predicts the rest (ilastik-style)', () => this.setActive(!session.active));
+    this.toggle = textButton('Classify', 'Pixel classification: scribble classes, a random forest predicts the rest (ilastik-style)', () => this.setActive(!session.active));
     this.toggle.setAttribute('aria-pressed', 'false');
     this.toggle.dataset.action = 'pixel.toggle';
     this.group.append(this.toggle);
@@ -55,11 +47,11 @@ export class PixelTool {
     const live = el('label', 'jp-SegLab-pixelLive');
     live.append(this.liveBox, document.createTextNode(' live'));
     live.title = 'Train and predict after every stroke';
-    const trainNow = button('Train', 'Train and predict now', () => void session.train().catch(err => this.fail(err)));
+    const trainNow = textButton('Train', 'Train and predict now', () => void session.train().catch(err => this.fail(err)));
     trainNow.dataset.action = 'pixel.train';
-    const features = button('Features…', 'Choose the filters and scales', () => (this.matrixBox.hidden = !this.matrixBox.hidden));
+    const features = textButton('Features…', 'Choose the filters and scales', () => (this.matrixBox.hidden = !this.matrixBox.hidden));
     features.dataset.action = 'pixel.features';
-    const addClass = button('+ class', 'Add a class', () => this.guard(() => session.addClass()));
+    const addClass = textButton('+ class', 'Add a class', () => this.guard(() => session.addClass()));
     addClass.dataset.action = 'pixel.add_class';
     const controls = el('div', 'jp-SegLab-pixelControls');
     controls.append(this.classList, addClass, live, trainNow, features);
@@ -70,7 +62,7 @@ export class PixelTool {
     this.bar.addClass('jp-SegLab-pixelBar');
     this.bar.node.append(controls, this.matrixBox, results);
     this.bar.hide();
-    viewer.addTool(this.group, { active: () => false, run: () => false });
+    viewer.addTool(this.group); // no keys of its own: painting uses the labels layer's
     viewer.addBar(this.bar);
     session.changed.connect(this.refresh, this);
     session.trained.connect(this.onTrained, this);
@@ -113,7 +105,7 @@ export class PixelTool {
       const row = el('div', 'jp-SegLab-pixelClass');
       row.dataset.classIndex = String(k);
       row.classList.toggle('jp-mod-selected', selected === k + 1);
-      const pick = button(String(k + 1), `Paint "${c.name}" (label ${k + 1})`, () => this.pickClass(k + 1));
+      const pick = textButton(String(k + 1), `Paint "${c.name}" (label ${k + 1})`, () => this.pickClass(k + 1));
       pick.dataset.action = 'pixel.pick_class';
       pick.setAttribute('aria-pressed', String(selected === k + 1));
       const color = el('input');
@@ -127,7 +119,7 @@ export class PixelTool {
       name.maxLength = 64;
       name.setAttribute('aria-label', `name of class ${k + 1}`);
       name.addEventListener('change', () => this.guard(() => s.renameClass(k, name.value), () => (name.value = c.name)));
-      const remove = button('×', `Remove "${c.name}" and its scribbles`, () => this.guard(() => s.removeClass(k)));
+      const remove = textButton('×', `Remove "${c.name}" and its scribbles`, () => this.guard(() => s.removeClass(k)));
       remove.disabled = s.classes.length <= 2;
       row.append(pick, color, name, remove);
       return row;
@@ -155,7 +147,7 @@ export class PixelTool {
     const regions = this.session.uncertainRegions(5);
     const label = el('span', '', 'annotate next: ');
     const links = regions.map((g, k) => {
-      const b = button(`${k + 1}`, `uncertainty ${g.score.toFixed(2)} around row ${g.row}, column ${g.col}: show it`, () => this.goTo(g.row, g.col));
+      const b = textButton(`${k + 1}`, `uncertainty ${g.score.toFixed(2)} around row ${g.row}, column ${g.col}: show it`, () => this.goTo(g.row, g.col));
       b.dataset.action = 'pixel.goto_uncertain';
       return b;
     });

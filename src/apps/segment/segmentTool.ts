@@ -6,7 +6,7 @@
  */
 import { Widget } from '@lumino/widgets';
 import { ImageLayer } from '../../viewer/model/imageLayer';
-import { el } from '../../viewer/ui/controlsDom';
+import { el, textButton } from '../../viewer/ui/controlsDom';
 import type { ViewerWidget } from '../../viewer/ui/viewerWidget';
 import { SegmentAnnotator } from './annotator';
 import { precomputeSlices } from './annotatorEmbeddings';
@@ -20,14 +20,6 @@ export interface SegmentToolOptions {
   /** Propagation through slices (3D/time); left out: no button. */
   propagate?(annotator: SegmentAnnotator): Promise<void>;
 }
-
-const button = (text: string, title: string, onClick: () => void): HTMLButtonElement => {
-  const b = el('button', 'jp-SegLab-textButton', text);
-  b.type = 'button';
-  b.title = title;
-  b.addEventListener('click', onClick);
-  return b;
-};
 
 export class SegmentTool {
   private readonly group = el('div', 'jp-SegLab-toolGroup jp-SegLab-segmentTools');
@@ -49,23 +41,23 @@ export class SegmentTool {
     };
     this.group.setAttribute('role', 'group');
     this.group.setAttribute('aria-label', 'Segment');
-    this.toggle = button('Segment', 'Segment objects with a SAM-family model (points and boxes)', () => this.setActive(!this.annotator.active));
+    this.toggle = textButton('Segment', 'Segment objects with a SAM-family model (points and boxes)', () => this.setActive(!this.annotator.active));
     this.toggle.setAttribute('aria-pressed', 'false');
     this.toggle.dataset.action = 'segment.toggle';
-    this.labelButton = button('+ point', 'New points are positive (T switches)', () => this.run('segment.toggle_label'));
+    this.labelButton = textButton('+ point', 'New points are positive (T switches)', () => this.run('segment.toggle_label'));
     this.labelButton.dataset.action = 'segment.toggle_label';
-    const boxButton = button('Box', 'Draw a box prompt', () => this.drawBox());
+    const boxButton = textButton('Box', 'Draw a box prompt', () => this.drawBox());
     boxButton.dataset.action = 'segment.box';
-    const commit = button('Commit', 'Commit the object to committed_objects (C)', () => this.run('segment.commit'));
+    const commit = textButton('Commit', 'Commit the object to committed_objects (C)', () => this.run('segment.commit'));
     commit.dataset.action = 'segment.commit';
-    const clear = button('Clear', 'Clear prompts and the current object (Shift+C)', () => this.run('segment.clear'));
+    const clear = textButton('Clear', 'Clear prompts and the current object (Shift+C)', () => this.run('segment.clear'));
     clear.dataset.action = 'segment.clear';
     this.controls = [this.labelButton, boxButton, commit, clear];
-    const precompute = button('Precompute', 'Compute the embeddings of every slice now (then each segments at once)', () => this.run('segment.precompute'));
+    const precompute = textButton('Precompute', 'Compute the embeddings of every slice now (then each segments at once)', () => this.run('segment.precompute'));
     precompute.dataset.action = 'segment.precompute';
     this.controls.push(precompute);
     if (options.propagate) {
-      const propagate = button('Propagate', 'Segment the object through all slices (Shift+S)', () => this.run('segment.propagate'));
+      const propagate = textButton('Propagate', 'Segment the object through all slices (Shift+S)', () => this.run('segment.propagate'));
       propagate.dataset.action = 'segment.propagate';
       this.controls.push(propagate);
     }

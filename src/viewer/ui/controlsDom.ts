@@ -20,6 +20,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
   return node;
 }
 
+/** A button labelled with text (a workflow's toolbar and bar buttons); `text` and `title` are set as text. */
+export function textButton(text: string, title: string, onClick: () => void): HTMLButtonElement {
+  const b = el('button', 'jp-SegLab-textButton', text);
+  b.type = 'button';
+  b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 export interface IconButtonOptions {
   icon: IconName;
   /** The accessible name; also the tooltip unless `title` is given. */

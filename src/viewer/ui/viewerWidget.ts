@@ -48,7 +48,8 @@ export class ViewerWidget extends Panel {
   private readonly sidePanel: ViewerSidePanel;
   private readonly dims: DimsSliders;
   private sliderAxis: number | null = null;
-  private toolExtension: ViewerToolExtension | null = null;
+  /** Workflows' key hooks; the first active one gets the tool scope's keys. */
+  private readonly toolExtensions: ViewerToolExtension[] = [];
 
   constructor(model: ViewerModel, options: ViewerWidgetOptions = {}) {
     super();
@@ -94,10 +95,10 @@ export class ViewerWidget extends Panel {
     });
   }
 
-  /** A workflow's toolbar buttons (before undo/redo) and its keys; see ViewerToolExtension. */
-  addTool(buttons: HTMLElement, extension: ViewerToolExtension): void {
+  /** A workflow's toolbar buttons (before undo/redo) and, optionally, its keys; see ViewerToolExtension. */
+  addTool(buttons: HTMLElement, extension?: ViewerToolExtension): void {
     this.toolbar.addExtra(buttons);
-    this.toolExtension = extension;
+    if (extension) this.toolExtensions.push(extension);
   }
 
   /** A workflow's bar under the toolbar (the segment tool's model and backend line). */
@@ -167,7 +168,7 @@ export class ViewerWidget extends Panel {
   }
 
   private onKeyDown(event: KeyboardEvent, shortcuts?: () => ShortcutOverrides): void {
-    const tool = this.toolExtension;
+    const tool = this.toolExtensions.find(t => t.active()) ?? this.toolExtensions[0];
     const action = matchShortcut(event, this.model.activeLayer?.kind ?? null, shortcuts?.() ?? {}, tool?.active() ?? false);
     const handled = runShortcut(this.model, action, {
       segmentAction: tool ? id => tool.run(id) : undefined,

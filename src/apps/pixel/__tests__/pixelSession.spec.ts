@@ -7,7 +7,7 @@ import { ImageLayer } from '../../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../../viewer/model/labelsLayer';
 import { ViewerModel } from '../../../viewer/model/viewerModel';
 import { haveReference, runPython } from '../../../viewer/model/__tests__/pythonReference';
-import { SCRIBBLES as SCRIBBLE_SCRIPT } from '../../../core/forest/__tests__/scribbles';
+import { foregroundF1, SCRIBBLES as SCRIBBLE_SCRIPT } from '../../../core/forest/__tests__/scribbles';
 import { PixelSession, SCRIBBLES, SEGMENTATION, UNCERTAINTY } from '../pixelSession';
 
 function load() {
@@ -25,18 +25,6 @@ sys.stdout.buffer.write(tifffile.imread(os.path.join(root, "nuclei2d/image.tif")
   };
 }
 
-function f1(seg: Uint8Array, truth: Uint8Array): number {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let i = 0; i < seg.length; i++) {
-    const p = seg[i] === 2;
-    if (p && truth[i]) tp++;
-    else if (p) fp++;
-    else if (truth[i]) fn++;
-  }
-  return (2 * tp) / (2 * tp + fp + fn);
-}
 
 const maybe = haveReference ? describe : describe.skip;
 
@@ -62,7 +50,7 @@ maybe('pixel classification session', () => {
     const result = await session.train();
     expect(result).not.toBeNull();
     const seg = model.layers.find(l => l.name === SEGMENTATION) as LabelsLayer;
-    const score = f1(seg.data.data as Uint8Array, data.truth);
+    const score = foregroundF1(seg.data.data as Uint8Array, 2, data.truth);
     // eslint-disable-next-line no-console
     console.log(`session F1 ${score.toFixed(4)}, OOB ${result?.forest.oobAccuracy.toFixed(4)}, ${result?.nSamples} samples, ${result?.ms.toFixed(0)} ms`);
     expect(score).toBeGreaterThanOrEqual(0.85);

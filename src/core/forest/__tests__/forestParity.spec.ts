@@ -9,7 +9,7 @@ import { FeatureSpec, FILTERS } from '../../features/featureSet';
 import { haveReference, runPython } from '../../../viewer/model/__tests__/pythonReference';
 import { argmaxClasses, predictProba } from '../predict';
 import { trainForest } from '../forest';
-import { SCRIBBLES } from './scribbles';
+import { foregroundF1, SCRIBBLES } from './scribbles';
 
 
 const REFERENCE = SCRIBBLES + `
@@ -54,19 +54,6 @@ const SEEDS = 3;
  */
 const DRAWS = 3;
 
-function f1(pred: Uint8Array, truth: Uint8Array): number {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let i = 0; i < pred.length; i++) {
-    const p = pred[i] === 1;
-    const t = truth[i] === 1;
-    if (p && t) tp++;
-    else if (p) fp++;
-    else if (t) fn++;
-  }
-  return (2 * tp) / (2 * tp + fp + fn);
-}
 
 const maybe = haveReference ? describe : describe.skip;
 
@@ -101,7 +88,7 @@ function compareOnDraw(draw: number): Draw {
   const out: Draw = { ours: [], sklearn: meta.f1, oursOob: [], sklearnOob: meta.oob, importances: new Float64Array(0), n: meta.n };
   for (let seed = 0; seed < SEEDS; seed++) {
     const forest = trainForest({ x, y, nSamples: meta.n, nFeatures, nClasses: 2 }, { nTrees: 100, seed });
-    out.ours.push(f1(argmaxClasses(predictProba(forest.trees, features.data, size), 2, size), truth));
+    out.ours.push(foregroundF1(argmaxClasses(predictProba(forest.trees, features.data, size), 2, size), 1, truth));
     out.oursOob.push(forest.oobAccuracy);
     out.importances = forest.importances;
   }

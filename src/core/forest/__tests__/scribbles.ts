@@ -25,3 +25,18 @@ for _ in range(30):  # background strokes: 40 px segments, kept where far from n
     seg = far[y, x:x + 40]
     scrib[y, x:x + 40][seg] = 1
 `;
+
+/** F1 of the pixels where `pred` equals `positive`, against the non-zero pixels of `truth`. */
+export function foregroundF1(pred: Uint8Array, positive: number, truth: Uint8Array): number {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const p = pred[i] === positive;
+    const t = truth[i] !== 0;
+    if (p && t) tp++;
+    else if (p) fp++;
+    else if (t) fn++;
+  }
+  return (2 * tp) / (2 * tp + fp + fn);
+}
