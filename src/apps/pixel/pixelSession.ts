@@ -296,6 +296,9 @@ export class PixelSession {
 
   private async run(signal: AbortSignal): Promise<TrainingResult | null> {
     const image = this._image;
+    // The plane shown now (an nD image may have moved to another slice since the last run).
+    const slice = image ? this.model.sliceOf(image) : null;
+    if (image && slice) this._plane = { step: slice.step.slice(0, image.shape.length), displayed: slice.displayed };
     const plane = this._plane;
     const scribbles = this.scribbles();
     if (!image || !plane || !scribbles) return null;

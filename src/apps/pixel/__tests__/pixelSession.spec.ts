@@ -99,3 +99,31 @@ maybe('pixel classification session', () => {
     expect(() => session.removeClass(0)).toThrow(/at least two classes/);
   });
 });
+
+describe('pixel classification of an nD image', () => {
+  it('classifies the slice shown, writing its segmentation only', async () => {
+    const [d, h, w] = [3, 64, 64];
+    const data = new Float32Array(d * h * w);
+    for (let z = 0; z < d; z++) {
+      for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) data[(z * h + r) * w + c] = (r > 16 && r < 40 && c > 20 && c < 44 ? 200 : 20) + ((r * 7 + c * 13 + z) % 11);
+    }
+    const model = new ViewerModel();
+    model.addImage({ dtype: 'float32', shape: [d, h, w], data }, { name: 'stack' });
+    model.dims.currentStep = [1, 0, 0];
+    const session = new PixelSession(model, [new PixelWorkerHost()]);
+    session.live = false;
+    session.start();
+    const scribbles = model.layers.find(l => l.name === SCRIBBLES) as LabelsLayer;
+    const s = scribbles.data.data as Uint8Array;
+    for (let c = 24; c < 40; c++) s[(1 * h + 28) * w + c] = 2; // inside the square
+    for (let c = 2; c < 60; c++) s[(1 * h + 55) * w + c] = 1; // below it
+    scribbles.writeRegion([0, 0, 0], scribbles.data);
+    expect(await session.train()).not.toBeNull();
+    const seg = (model.layers.find(l => l.name === SEGMENTATION) as LabelsLayer).data.data as Uint8Array;
+    expect(seg[(1 * h + 30) * w + 30]).toBe(2);
+    expect(seg[(1 * h + 5) * w + 5]).toBe(1);
+    expect(seg.subarray(0, h * w).every(v => v === 0)).toBe(true); // slice 0 untouched
+    expect(model.layers.find(l => l.name === UNCERTAINTY)).toBeUndefined();
+    session.dispose();
+  });
+});
