@@ -4,6 +4,7 @@
  * a pool of Web Workers started on first use, and the kernel's `viewer.pixel_classifier`
  * requests (./widget/pixelRequests.ts).
  */
+import { argmaxClasses } from '../core/forest/predict';
 import { createPixelEngines } from '../compute/pixel/pixelPool';
 import { PixelSession } from '../apps/pixel/pixelSession';
 import { PixelTool } from '../apps/pixel/pixelTool';
@@ -48,12 +49,8 @@ export class PixelService {
     const n = shape[0] * shape[1];
     const nClasses = proba.length / n;
     if (request.output === 'segmentation') {
-      const seg = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        let best = 0;
-        for (let c = 1; c < nClasses; c++) if (proba[c * n + i] > proba[best * n + i]) best = c;
-        seg[i] = best + 1;
-      }
+      const seg = argmaxClasses(proba, nClasses, n); // class k is label k + 1
+      for (let i = 0; i < n; i++) seg[i]++;
       return { dtype: 'uint8', shape: [...shape], bytes: seg };
     }
     return { dtype: 'float32', shape: [nClasses, ...shape], bytes: new Uint8Array(proba.buffer, proba.byteOffset, proba.byteLength) };

@@ -55,8 +55,7 @@ def feature_names(specs: Sequence[Dict], ndim: int) -> List[str]:
     names = []
     for s in specs:
         n = _channels(s["filter"], ndim)
-        # As the browser writes them (JavaScript's shortest number form: 1 not 1.0).
-        sig = f"{s['sigma']:g}" if float(s["sigma"]) != int(s["sigma"]) else str(int(s["sigma"]))
+        sig = f"{float(s['sigma']):g}"  # as the browser writes them: 1, 0.7, 10
         for k in range(n):
             names.append(f"{TITLES[s['filter']]} (σ={sig})" + (f" [{k}]" if n > 1 else ""))
     return names

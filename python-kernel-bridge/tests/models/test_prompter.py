@@ -209,6 +209,19 @@ def _nuclei3d_middle_slices(labels3):
     return out
 
 
+def _nuclei3d_middle_slice_ious(folder, prompt):
+    """IoU per held-out nucleus of nuclei3d in its middle slice; ``prompt(predictor, gt)``
+    gives the mask. A predictor of its own: the module's holds nuclei2d."""
+    volume, labels3 = _nuclei3d()
+    predictor = Predictor(folder)
+    ious = []
+    for label, z in _nuclei3d_middle_slices(labels3):
+        predictor.set_image(rgb8(volume[z]))
+        gt = labels3[z] == label
+        ious.append(mask_iou(prompt(predictor, gt), gt))
+    return ious
+
+
 def test_heldout_accuracy_floor(predictor, nuclei2d_case, folder):
     """A regression guard below the targets, at levels the committed model (v3, "flood")
     passes with room: see prompter/README.md for its figures."""
@@ -222,13 +235,7 @@ def test_heldout_accuracy_floor(predictor, nuclei2d_case, folder):
     ui = [mask_iou(predictor.click(x, y), labels == i) for i, (x, y) in ui_clicks]
     assert sum(v >= 0.8 for v in ui) >= 4, np.round(ui, 3)
     assert mask_iou(predictor.box(*box), labels == box_label) >= 0.8
-    volume, labels3 = _nuclei3d()
-    p3 = Predictor(folder)
-    boxes3 = []
-    for label, z in _nuclei3d_middle_slices(labels3):
-        p3.set_image(rgb8(volume[z]))
-        gt = labels3[z] == label
-        boxes3.append(mask_iou(p3.box(*_bbox(gt)), gt))
+    boxes3 = _nuclei3d_middle_slice_ious(folder, lambda p, gt: p.box(*_bbox(gt)))
     assert len(boxes3) >= 2 and min(boxes3) >= 0.7, np.round(boxes3, 3)
 
 
@@ -273,13 +280,7 @@ def test_multimask_outputs_are_output_0(predictor, nuclei2d_case):
 
 
 def test_click_segments_nuclei3d_middle_slice(folder):
-    volume, labels3 = _nuclei3d()
-    predictor = Predictor(folder)  # its own: the module's predictor holds nuclei2d
-    ious = []
-    for label, z in _nuclei3d_middle_slices(labels3):
-        predictor.set_image(rgb8(volume[z]))
-        gt = labels3[z] == label
-        ious.append(mask_iou(predictor.click(*_inner_point(gt)), gt))
+    ious = _nuclei3d_middle_slice_ious(folder, lambda p, gt: p.click(*_inner_point(gt)))
     assert len(ious) >= 2 and min(ious) >= 0.7, np.round(ious, 3)
 
 

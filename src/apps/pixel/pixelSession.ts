@@ -12,22 +12,21 @@ import type { Block } from '../../core/features/pad';
 import { featureNames, FeatureSpec, FILTERS } from '../../core/features/featureSet';
 import { prepare, assemble, Forest } from '../../core/forest/forest';
 import { compileForest } from '../../core/forest/compiled';
-import { Random } from '../../core/forest/random';
 import { PortableClassifier, toPortable } from '../../core/forest/portable';
 import { engineFor, PixelEngine } from '../../compute/pixel/engine';
 import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import type { ViewerModel } from '../../viewer/model/viewerModel';
 import { checkClassName, checkColor, CLASS_PALETTE, DEFAULT_CLASSES, MAX_CLASSES, PixelClass, rgbaOf } from './classes';
-import { PlaneRef, readPlane, writeLabelsBlock } from './planeIO';
+import { planeOf } from '../../core/slicing';
+import { PlaneRef, writeLabelsBlock } from './planeIO';
+import { blockAt, orderBlocks, subsample, TILE, tilesOf, writeBlock } from './planeBlocks';
 
 export const SCRIBBLES = 'scribbles';
 export const SEGMENTATION = 'segmentation';
 export const UNCERTAINTY = 'uncertainty';
 export const probabilityLayerName = (c: PixelClass) => `probability: ${c.name}`;
 
-/** Blocks the plane is cut into (features are cached per block in the workers). */
-export const TILE = 256;
 /** Training samples above this are subsampled (seeded), so a big scribble stays interactive. */
 export const MAX_SAMPLES = 100_000;
 export const N_TREES = 100;
@@ -311,7 +310,7 @@ export class PixelSession {
     };
     await this.sendPlane(image, plane, h, w);
     // Scribbled pixels, by block.
-    const labels = readPlane(scribbles.data, plane);
+    const labels = planeOf(scribbles.data, plane.step, plane.displayed).data as Uint8Array;
     const nClasses = this._classes.length;
     const counts = new Array<number>(nClasses).fill(0);
     const byBlock = new Map<string, { block: Block; indices: number[]; y: number[] }>();
@@ -380,13 +379,13 @@ export class PixelSession {
         done++;
         if (firstVisible && done >= visibleCount) {
           firstVisible = false;
-          this.writeImages(image, plane, proba, uncertainty, h, w);
+          this.writeImages(image, proba, uncertainty, h, w);
         }
         progress('predicting', 0.3 + (0.7 * done) / blocks.length);
       })
     );
     check();
-    this.writeImages(image, plane, proba, uncertainty, h, w);
+    this.writeImages(image, proba, uncertainty, h, w);
     this._probabilities = proba;
     this._uncertainty = uncertainty;
     const result: TrainingResult = { forest, featureNames: channels > 1 ? Array.from({ length: channels }, (_, c) => names.map(s => `${s} ch${c}`)).flat() : names, counts, nSamples: n, ms: performance.now() - t0 };
@@ -471,10 +470,9 @@ export class PixelSession {
   }
 
   /** The probability and uncertainty images (whole plane; 2D images only get a layer each). */
-  private writeImages(image: ImageLayer, plane: PlaneRef, proba: Float32Array, uncertainty: Float32Array, h: number, w: number): void {
+  private writeImages(image: ImageLayer, proba: Float32Array, uncertainty: Float32Array, h: number, w: number): void {
     // nD images: only the segmentation (written plane by plane); a probability image of one plane would not line up.
     if (image.shape.length !== 2) return;
-    void plane;
     const put = (name: string, data: Float32Array, colormap: string, visible: boolean) => {
       const existing = this.model.layers.find(l => l.name === name);
       const array = { dtype: 'float32' as const, shape: [h, w], data };
@@ -514,71 +512,4 @@ export class PixelSession {
 
 function isOutputName(name: string, classes: readonly PixelClass[]): boolean {
   return name === UNCERTAINTY || classes.some(c => probabilityLayerName(c) === name);
-}
-
-function blockAt(r: number, c: number, h: number, w: number): Block {
-  const r0 = Math.floor(r / TILE) * TILE;
-  const c0 = Math.floor(c / TILE) * TILE;
-  return { start: [r0, c0], shape: [Math.min(TILE, h - r0), Math.min(TILE, w - c0)] };
-}
-
-export function tilesOf(h: number, w: number): Block[] {
-  const out: Block[] = [];
-  for (let r0 = 0; r0 < h; r0 += TILE) for (let c0 = 0; c0 < w; c0 += TILE) out.push(blockAt(r0, c0, h, w));
-  return out;
-}
-
-/** Visible blocks first (those intersecting `box`), each group in raster order. */
-export function orderBlocks(blocks: Block[], box: [[number, number], [number, number]] | null): { block: Block; visible: boolean }[] {
-  const visible = (b: Block) =>
-    !box || (b.start[0] < box[0][1] && b.start[0] + b.shape[0] > box[0][0] && b.start[1] < box[1][1] && b.start[1] + b.shape[1] > box[1][0]);
-  const tagged = blocks.map(block => ({ block, visible: visible(block) }));
-  return [...tagged.filter(t => t.visible), ...tagged.filter(t => !t.visible)];
-}
-
-/** Keeps at most `max` samples overall, the same fraction of each block (seeded, reproducible). */
-function subsample(entries: { indices: number[]; y: number[] }[], max: number): void {
-  const total = entries.reduce((a, e) => a + e.indices.length, 0);
-  if (total <= max) return;
-  const random = new Random(12345);
-  const keep = max / total;
-  for (const e of entries) {
-    const idx: number[] = [];
-    const y: number[] = [];
-    e.indices.forEach((v, k) => {
-      if (random.next() < keep) {
-        idx.push(v);
-        y.push(e.y[k]);
-      }
-    });
-    e.indices = idx;
-    e.y = y;
-  }
-}
-
-/**
- * Copies a block's probabilities into the plane's, computes its uncertainty (entropy / log C)
- * and returns its segmentation (class + 1, ties to the lower class).
- */
-function writeBlock(p: Float32Array, block: Block, nClasses: number, h: number, w: number, proba: Float32Array, uncertainty: Float32Array): Uint8Array {
-  const [bh, bw] = block.shape;
-  const size = bh * bw;
-  const seg = new Uint8Array(size);
-  const norm = 1 / Math.log(nClasses);
-  for (let i = 0; i < size; i++) {
-    const r = block.start[0] + Math.floor(i / bw);
-    const c = block.start[1] + (i % bw);
-    const at = r * w + c;
-    let best = 0;
-    let entropy = 0;
-    for (let k = 0; k < nClasses; k++) {
-      const v = p[k * size + i];
-      proba[k * h * w + at] = v;
-      if (v > p[best * size + i]) best = k;
-      if (v > 0) entropy -= v * Math.log(v);
-    }
-    uncertainty[at] = entropy * norm;
-    seg[i] = best + 1;
-  }
-  return seg;
 }

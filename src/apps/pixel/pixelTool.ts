@@ -25,6 +25,7 @@ export class PixelTool {
   private readonly next = el('div', 'jp-SegLab-pixelNext');
   private readonly liveBox = el('input');
   private runs = 0;
+  private matrixKey = '';
 
   constructor(
     private readonly viewer: ViewerWidget,
@@ -87,7 +88,12 @@ export class PixelTool {
     this.bar.node.setAttribute('aria-busy', String(s.busy));
     this.liveBox.checked = s.live;
     this.renderClasses();
-    this.matrixBox.replaceChildren(featureMatrix(s.features, specs => this.guard(() => s.setFeatures(specs))));
+    // Rebuilt only when the selection changed (refresh also runs as each training starts and ends).
+    const key = JSON.stringify(s.features);
+    if (key !== this.matrixKey) {
+      this.matrixKey = key;
+      this.matrixBox.replaceChildren(featureMatrix(s.features, specs => this.guard(() => s.setFeatures(specs))));
+    }
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 /**
- * Reading and writing one 2D plane of an nD layer (the plane the viewer shows): pixel
- * classification works plane by plane, with 2D features.
+ * Writing one 2D plane of an nD labels layer (the plane the viewer shows): pixel
+ * classification works plane by plane, with 2D features (core/slicing's planeOf reads one).
  */
 import type { NDArray } from '../../core/ndarray';
 import type { LabelsLayer } from '../../viewer/model/labelsLayer';
@@ -10,22 +10,6 @@ export interface PlaneRef {
   step: number[];
   /** [row, column] axes. */
   displayed: [number, number];
-}
-
-function strides(shape: readonly number[]): number[] {
-  return shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
-}
-
-/** The plane's values of an integer array (labels), row-major (rows, columns of the displayed axes). */
-export function readPlane(array: NDArray, plane: PlaneRef): Float64Array {
-  const shape = array.shape;
-  const st = strides(shape);
-  const [row, col] = plane.displayed;
-  const base = plane.step.reduce((acc, s, a) => acc + (a === row || a === col ? 0 : s * st[a]), 0);
-  const data = array.data as ArrayLike<number | bigint>;
-  const out = new Float64Array(shape[row] * shape[col]);
-  for (let r = 0; r < shape[row]; r++) for (let c = 0; c < shape[col]; c++) out[r * shape[col] + c] = Number(data[base + r * st[row] + c * st[col]]);
-  return out;
 }
 
 /** Writes a (h × w) block of values at (r0, c0) of the plane into a labels layer (one data event, no undo step). */
