@@ -8,6 +8,7 @@ from typing import Dict, List
 from .autosave import load_annotations, save_annotations
 from .camera import Camera
 from .dims import Dims
+from .embeddings import compute_embeddings
 from .layers import ImageLayer, LabelsLayer, Layer, LayerList, PointsLayer, ShapesLayer
 from .pixel import apply_pixel_classifier, load_pixel_classifier
 from .scale_bar import ScaleBar
@@ -16,7 +17,7 @@ from .viewer import Viewer
 __version__ = "0.1.0"
 __all__ = ["Viewer", "Dims", "Camera", "ScaleBar", "Layer", "ImageLayer", "LabelsLayer", "PointsLayer",
            "ShapesLayer", "LayerList", "load_annotations", "save_annotations",
-           "apply_pixel_classifier", "load_pixel_classifier", "__version__"]
+           "apply_pixel_classifier", "load_pixel_classifier", "compute_embeddings", "__version__"]
 
 
 def _jupyter_labextension_paths() -> List[Dict[str, str]]:

@@ -8,6 +8,7 @@ import { argmaxClasses } from '../core/forest/predict';
 import { createPixelEngines } from '../compute/pixel/pixelPool';
 import { PixelSession } from '../apps/pixel/pixelSession';
 import { PixelTool } from '../apps/pixel/pixelTool';
+import { segmentService } from './segmentService';
 import type { ViewerModel } from '../viewer/model/viewerModel';
 import type { ViewerWidget } from '../viewer/ui/viewerWidget';
 import type { PixelRequest } from './protocolPixel';
@@ -26,6 +27,8 @@ export class PixelService {
     let s = this.sessions.get(viewer);
     if (!s) {
       s = new PixelSession(viewer, () => createPixelEngines(workerCount()));
+      // Model features where the models plugin runs (it does in JupyterLab; tests may lack it).
+      s.modelFeatureSource = segmentService()?.featureSource(viewer) ?? null;
       this.sessions.set(viewer, s);
     }
     return s;
@@ -68,6 +71,7 @@ function stateOf(s: PixelSession): Record<string, unknown> {
     image: s.image?.name ?? null,
     classes: s.classes.map(c => ({ name: c.name, color: c.color })),
     features: s.features,
+    model_features: s.modelFeatures,
     live: s.live,
     busy: s.busy,
     trained: r !== null,

@@ -16,6 +16,7 @@ import { SegmentAnnotator } from '../apps/segment/annotator';
 import { SegmentTool } from '../apps/segment/segmentTool';
 import { importEmbeddings } from '../apps/segment/annotatorEmbeddings';
 import { propagateObject } from '../apps/segment/propagateObject';
+import type { ModelFeatureSource } from '../apps/pixel/pixelSession';
 import type { ViewerModel } from '../viewer/model/viewerModel';
 import type { ViewerWidget } from '../viewer/ui/viewerWidget';
 import type { SegmentAnswer } from './widget/segmentRequests';
@@ -117,6 +118,20 @@ export class SegmentService {
       this.annotators.set(viewer, annotator);
     }
     return annotator;
+  }
+
+  /**
+   * The viewer's model as the pixel classifier's "model embedding" features: the same model
+   * and the same embedding cache as the segment tool, so a plane is encoded once for both.
+   */
+  featureSource(viewer: ViewerModel): ModelFeatureSource {
+    return {
+      model: () => {
+        const id = this.modelIdFor(viewer);
+        return { id, sha256: this.models.registry.get(id)?.encoder.sha256 ?? null };
+      },
+      embedding: (image, plane, signal) => this.annotatorFor(viewer).embeddingOf(image, plane, signal)
+    };
   }
 
   /** Adds the segment tool to a view. */

@@ -20,29 +20,36 @@ def _is_dask(x) -> bool:
 
 
 def apply_pixel_classifier(data, classifier: Union[str, Dict, PixelClassifier], *,
-                           output: str = "probabilities", channel_axis: int = None):
+                           output: str = "probabilities", channel_axis: int = None, embeddings=None):
     """Apply ``classifier`` (a PixelClassifier, a JSON file/text or document written by the
     viewer) to ``data`` (2D/3D, numpy or Dask; ``channel_axis`` for multichannel data).
 
     ``output="probabilities"``: (n_classes, *spatial) float32; ``"segmentation"``: labels
-    1..n_classes (uint8). Dask in, Dask out (lazy); numpy in, numpy out."""
+    1..n_classes (uint8). Dask in, Dask out (lazy); numpy in, numpy out.
+
+    ``embeddings``: for a classifier trained with model features, the image's embedding by
+    the same model (``seglab.compute_embeddings(data, model_folder)``); each chunk samples
+    its own part of it."""
     clf = load_pixel_classifier(classifier)
     if output not in ("probabilities", "segmentation"):
         raise ValueError(f"expected output 'probabilities' or 'segmentation', got {output!r}")
     clf.check_image(data.shape, channel_axis)
     if not _is_dask(data):
-        p = clf.predict_proba(np.asarray(data), channel_axis)
+        p = clf.predict_proba(np.asarray(data), channel_axis, embeddings)
         return p if output == "probabilities" else segmentation(p)
-    return _apply_dask(data, clf, output, channel_axis)
+    return _apply_dask(data, clf, output, channel_axis, embeddings)
 
 
-def _apply_dask(data, clf: PixelClassifier, output: str, channel_axis):
+def _apply_dask(data, clf: PixelClassifier, output: str, channel_axis, embeddings):
     import dask.array as da
 
     x = data if channel_axis is None else da.moveaxis(data, channel_axis, -1)
     nd = clf.ndim
-    halo = feature_halo(clf.features, nd, clf.spacing)
-    check_reach(x.shape[:nd], halo, clf.features)
+    plane_shape = x.shape[:nd]
+    emb = clf.check_embeddings(embeddings, plane_shape)
+    halo = feature_halo(clf.features, nd, clf.spacing) if clf.features else [0] * nd
+    if clf.features:
+        check_reach(plane_shape, halo, clf.features)
     # Chunks at least as deep as the halo (overlap reads only direct neighbours); channels whole.
     chunks = [max(c) for c in x.chunks[:nd]]
     x = x.rechunk(tuple(max(c, h + 1) for c, h in zip(chunks, halo)) + (() if channel_axis is None else (-1,)))
@@ -58,14 +65,18 @@ def _apply_dask(data, clf: PixelClassifier, output: str, channel_axis):
         # A side at the array's border came without halo: mirror the block there instead.
         pads = [(0 if loc[a] > 0 else halo[a], 0 if loc[a] < count[a] - 1 else halo[a]) for a in range(nd)]
         chans = [b] if channel_axis is None else [b[..., c] for c in range(b.shape[-1])]
-        crop = None
         feats = []
-        for c in chans:
+        for c in chans if clf.features else []:
             padded = np.pad(c.astype(np.float32), pads, mode="reflect")
             if not np.all(np.isfinite(padded)):
                 raise ValueError("the image has non-finite values (NaN or inf): filters need finite pixels")
             crop = tuple(slice(h, padded.shape[a] - h) for a, h in enumerate(halo))
             feats.extend(m[crop] for m in features_of_padded(padded, clf.features, clf.spacing))
+        if emb is not None:
+            # The chunk's own pixels in the plane: its grown block less the halo it came with.
+            y0, x0 = (sum(out_chunks[a][:loc[a]]) for a in range(2))
+            h, w = (out_chunks[a][loc[a]] for a in range(2))
+            feats.extend(clf.embedding_features(emb, (y0, x0, y0 + h, x0 + w), plane_shape))
         spatial = feats[0].shape
         p = clf.predict_proba_features(np.stack(feats).reshape(len(feats), -1)).reshape((nc,) + spatial)
         return p if output == "probabilities" else segmentation(p)

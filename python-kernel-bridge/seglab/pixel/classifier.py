@@ -12,6 +12,7 @@ from typing import Dict, List, Sequence, Union
 
 import numpy as np
 
+from .embedding import MAX_CHANNELS, embedding_features, plane_embedding
 from .features import compute_features, feature_names, validate_specs
 
 FORMAT = "seglab-pixel-classifier"
@@ -45,15 +46,20 @@ class PixelClassifier:
             raise ClassifierFormatError(f"expected version 1, got {doc.get('version')!r}: "
                                         "a newer SegLab wrote it; upgrade seglab")
         self.features: List[Dict] = [dict(filter=f["filter"], sigma=float(f["sigma"])) for f in doc["features"]]
-        validate_specs(self.features)
+        self.embedding = _embedding_info(doc.get("embedding"))
+        if self.features or not self.embedding:
+            validate_specs(self.features)
         self.ndim = int(doc["ndim"])
+        if self.embedding and self.ndim != 2:
+            raise ClassifierFormatError(f"model-embedding features are 2D; the document says ndim {self.ndim}")
         self.channels = int(doc.get("channels", 1))
         self.spacing = [float(s) for s in doc.get("spacing", [1.0] * self.ndim)]
         self.classes = [dict(name=str(c["name"]), color=str(c["color"])) for c in doc["classes"]]
         self.feature_names = list(doc.get("feature_names", []))
         self.oob_accuracy = doc.get("oob_accuracy")
         self.importances = np.asarray(doc.get("importances", []), float)
-        expected = len(feature_names(self.features, self.ndim)) * self.channels
+        expected = len(feature_names(self.features, self.ndim)) * self.channels + \
+            (len(self.embedding["channels"]) if self.embedding else 0)
         if self.feature_names and len(self.feature_names) != expected:
             raise ClassifierFormatError(f"the document names {len(self.feature_names)} forest inputs, "
                                         f"its feature set makes {expected}")
@@ -119,21 +125,67 @@ class PixelClassifier:
             raise ValueError(f"this classifier was trained on {self.ndim}D images with {self.channels} "
                              f"channel(s); got shape {tuple(shape)} (channel_axis={channel_axis})")
 
-    def predict_proba(self, image: np.ndarray, channel_axis: int = None) -> np.ndarray:
-        """(n_classes, *spatial) probabilities of an in-memory image."""
+    def check_embeddings(self, embeddings, spatial_shape: Sequence[int]):
+        """The (grid, input size) to use, or None for a classifier of filters only."""
+        if not self.embedding:
+            if embeddings is not None:
+                raise ValueError("this classifier uses no model embedding: leave embeddings out")
+            return None
+        if embeddings is None:
+            raise ValueError(f"this classifier uses the image embedding of {self.embedding['model_id']}: pass "
+                             "embeddings=seglab.compute_embeddings(image, <that model's folder>)")
+        return plane_embedding(embeddings, spatial_shape, self.embedding)
+
+    def features_of(self, image: np.ndarray, channel_axis: int = None, embedding=None,
+                    region=None, plane_shape=None) -> np.ndarray:
+        """(n_features, *spatial) float32 forest inputs: the filters' features of ``image``,
+        then the embedding's channels for ``region`` of the plane (``embedding`` as
+        ``check_embeddings`` returns it)."""
+        parts = []
+        if self.features:
+            parts.append(compute_features(image, self.features, self.spacing, channel_axis))
+        if embedding is not None:
+            parts.append(self.embedding_features(embedding, region, plane_shape))
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def embedding_features(self, embedding, region, plane_shape) -> np.ndarray:
+        """(n_channels, h, w): the classifier's embedding channels upsampled over ``region``."""
+        grid, input_size = embedding
+        return embedding_features(grid, input_size, plane_shape, self.embedding["channels"], region,
+                                  int(self.embedding.get("frame", 1024)))
+
+    def predict_proba(self, image: np.ndarray, channel_axis: int = None, embeddings=None) -> np.ndarray:
+        """(n_classes, *spatial) probabilities of an in-memory image (``embeddings``: the
+        model's, for a classifier with model features)."""
         image = np.asarray(image)
         self.check_image(image.shape, channel_axis)
-        feats = compute_features(image, self.features, self.spacing, channel_axis)
-        spatial = feats.shape[1:]
+        spatial = image.shape if channel_axis is None else tuple(n for a, n in enumerate(image.shape) if a != channel_axis % image.ndim)
+        emb = self.check_embeddings(embeddings, spatial)
+        feats = self.features_of(image, channel_axis, emb, None, spatial)
         return self.predict_proba_features(feats.reshape(len(feats), -1)).reshape((self.n_classes,) + spatial)
 
-    def predict(self, image: np.ndarray, channel_axis: int = None) -> np.ndarray:
+    def predict(self, image: np.ndarray, channel_axis: int = None, embeddings=None) -> np.ndarray:
         """Segmentation: class k (0-based) as label k + 1, uint8 (uint16 above 255 classes)."""
-        return segmentation(self.predict_proba(image, channel_axis))
+        return segmentation(self.predict_proba(image, channel_axis, embeddings))
 
     def __repr__(self) -> str:
         return (f"PixelClassifier({len(self.trees)} trees, classes={[c['name'] for c in self.classes]}, "
-                f"{self.n_features} features, {self.ndim}D)")
+                f"{self.n_features} features{' with ' + self.embedding['model_id'] + ' embedding' if self.embedding else ''}, {self.ndim}D)")
+
+
+def _embedding_info(e) -> Union[Dict, None]:
+    """The document's ``embedding`` entry, checked (None when absent)."""
+    if e is None:
+        return None
+    try:
+        channels = [int(c) for c in e["channels"]]
+        info = dict(model_id=str(e["model_id"]), model_sha256=e.get("model_sha256"), channels=channels,
+                    grid=int(e.get("grid", 64)), frame=int(e.get("frame", 1024)))
+    except (KeyError, TypeError, ValueError) as err:
+        raise ClassifierFormatError(f"embedding: expected model_id, channels, grid and frame ({err})") from None
+    if not channels or len(channels) > MAX_CHANNELS or min(channels) < 0 or max(channels) >= MAX_CHANNELS:
+        raise ClassifierFormatError(f"embedding: expected 1..{MAX_CHANNELS} channel indices, got {len(channels)}")
+    return info
 
 
 def segmentation(proba: np.ndarray) -> np.ndarray:

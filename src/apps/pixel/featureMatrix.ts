@@ -1,11 +1,19 @@
 /**
  * ilastik's feature selection: a matrix of checkboxes, one row per filter, one column per
- * scale; changing it replaces the session's feature set (and retrains when live).
+ * scale; changing it replaces the session's feature set (and retrains when live). Below it,
+ * when a SAM-family model is configured, one more box: that model's embedding as features.
  */
 import { FeatureSpec, FILTER_TITLES, FILTERS, ILASTIK_SCALES } from '../../core/features/featureSet';
 import { el } from '../../viewer/ui/controlsDom';
 
-export function featureMatrix(current: readonly FeatureSpec[], onChange: (specs: FeatureSpec[]) => void): HTMLTableElement {
+export interface ModelFeatureChoice {
+  on: boolean;
+  /** The model's id (user-configured text: set as text only). */
+  model: string;
+  toggle(on: boolean): void;
+}
+
+export function featureMatrix(current: readonly FeatureSpec[], onChange: (specs: FeatureSpec[]) => void, modelChoice?: ModelFeatureChoice): HTMLTableElement {
   const table = el('table', 'jp-SegLab-featureMatrix');
   table.setAttribute('aria-label', 'features by scale');
   const head = table.createTHead().insertRow();
@@ -24,7 +32,7 @@ export function featureMatrix(current: readonly FeatureSpec[], onChange: (specs:
       box.dataset.feature = `${filter}:${sigma}`;
       box.addEventListener('change', () => {
         const specs = boxes.filter(b => b.box.checked).map(b => b.spec);
-        if (specs.length === 0) {
+        if (specs.length === 0 && !modelChoice?.on) {
           box.checked = true; // at least one feature stays
           return;
         }
@@ -34,6 +42,27 @@ export function featureMatrix(current: readonly FeatureSpec[], onChange: (specs:
       const cell = row.insertCell();
       cell.append(box);
     }
+  }
+  if (modelChoice) {
+    const row = table.createTFoot().insertRow();
+    row.append(el('th', '', 'Model embedding'));
+    const cell = row.insertCell();
+    cell.colSpan = ILASTIK_SCALES.length;
+    const box = el('input');
+    box.type = 'checkbox';
+    box.checked = modelChoice.on;
+    box.dataset.feature = 'model';
+    box.title = `The image embedding of ${modelChoice.model}, upsampled to the pixels`;
+    box.addEventListener('change', () => {
+      if (!box.checked && boxes.every(b => !b.box.checked)) {
+        box.checked = true; // the only features: they stay
+        return;
+      }
+      modelChoice.toggle(box.checked);
+    });
+    const label = el('label', 'jp-SegLab-modelFeatures');
+    label.append(box, document.createTextNode(` ${modelChoice.model}`));
+    cell.append(label);
   }
   return table;
 }

@@ -12,7 +12,9 @@ import type { Block } from '../../core/features/pad';
 import { featureNames, FeatureSpec, FILTERS } from '../../core/features/featureSet';
 import { prepare, assemble, Forest } from '../../core/forest/forest';
 import { compileForest } from '../../core/forest/compiled';
-import { PortableClassifier, toPortable } from '../../core/forest/portable';
+import { EmbeddingFeatureInfo, PortableClassifier, toPortable } from '../../core/forest/portable';
+import { embeddingFeatureName, EmbeddingGrid, varyingChannels } from '../../core/features/embeddingFeatures';
+import { SAM_INPUT_SIZE } from '../../core/sam/transforms';
 import { engineFor, PixelEngine } from '../../compute/pixel/engine';
 import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
@@ -40,6 +42,19 @@ export interface SessionEvents {
   progress?(label: string | null, fraction: number, cancel?: () => void): void;
 }
 
+/** SAM's embedding grid: 64 × 64 cells of 16 pixels over the 1024² input. */
+export const EMBEDDING_GRID = 64;
+
+/**
+ * Where model features come from: the segment tool's SAM-family model and its embedding cache
+ * (so an embedding is computed once for segmenting and classifying).
+ */
+export interface ModelFeatureSource {
+  /** The model now in use (id, and its encoder's sha256 when known). */
+  model(): { id: string; sha256: string | null };
+  embedding(image: ImageLayer, plane: PlaneRef, signal: AbortSignal): Promise<{ embeddings: Float32Array; inputSize: [number, number]; originalSize: [number, number] }>;
+}
+
 export interface TrainingResult {
   forest: Forest;
   featureNames: string[];
@@ -63,10 +78,17 @@ export class PixelSession {
   private _classes: PixelClass[] = DEFAULT_CLASSES.map(c => ({ ...c }));
   private _features: FeatureSpec[] = DEFAULT_FEATURES.map(f => ({ ...f }));
   private _live = true;
+  private _modelFeatures = false;
+  /** The embedding channels used, per embedding key (found once per plane and model). */
+  private embeddingChannels = new Map<string, number[]>();
+  private _embeddingInfo: EmbeddingFeatureInfo | null = null;
+  /** Set by the host (the Jupyter plugin) where a SAM-family model is configured. */
+  modelFeatureSource: ModelFeatureSource | null = null;
   private _result: TrainingResult | null = null;
   private _probabilities: Float32Array | null = null;
   private _uncertainty: Float32Array | null = null;
   private planeKey = '';
+  private embeddingKey: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private controller: AbortController | null = null;
   private running: Promise<void> | null = null;
@@ -108,6 +130,10 @@ export class PixelSession {
   }
   get features(): readonly FeatureSpec[] {
     return this._features;
+  }
+  /** Whether the model's upsampled embedding is among the features. */
+  get modelFeatures(): boolean {
+    return this._modelFeatures;
   }
   get live(): boolean {
     return this._live;
@@ -200,8 +226,17 @@ export class PixelSession {
   }
 
   setFeatures(specs: readonly FeatureSpec[]): void {
-    if (specs.length === 0) throw new Error('select at least one feature');
+    if (specs.length === 0 && !this._modelFeatures) throw new Error('select at least one feature');
     this._features = specs.map(s => ({ filter: s.filter, sigma: s.sigma }));
+    this.changedSignal.emit();
+    this.schedule();
+  }
+
+  /** Model features (a SAM-family encoder's embedding, upsampled) on or off. */
+  setModelFeatures(on: boolean): void {
+    if (on && !this.modelFeatureSource) throw new Error('model features need a SAM-family model: configure one in the Settings Editor (SegLab models) or with viewer.set_model(...)');
+    if (!on && this._features.length === 0) throw new Error('select a filter first: the model features are the only features');
+    this._modelFeatures = on;
     this.changedSignal.emit();
     this.schedule();
   }
@@ -262,7 +297,8 @@ export class PixelSession {
       ndim: 2,
       channels: image.rgb ? image.data.shape[image.ndim] : 1,
       spacing: [1, 1],
-      classes: this._classes
+      classes: this._classes,
+      embedding: this._embeddingInfo
     });
   }
 
@@ -309,6 +345,8 @@ export class PixelSession {
       if (signal.aborted) throw new DOMException('pixel classification was cancelled', 'AbortError');
     };
     await this.sendPlane(image, plane, h, w);
+    const embedding = await this.sendEmbedding(image, plane, h, w, signal);
+    check();
     // Scribbled pixels, by block.
     const labels = planeOf(scribbles.data, plane.step, plane.displayed).data as Uint8Array;
     const nClasses = this._classes.length;
@@ -337,9 +375,13 @@ export class PixelSession {
     subsample([...byBlock.values()], MAX_SAMPLES);
     progress('computing features', 0.05);
     const specs = this._features;
-    const names = featureNames(specs, 2);
     const channels = image.rgb ? image.data.shape[image.ndim] : 1;
-    const nf = names.length * channels;
+    const perChannel = featureNames(specs, 2);
+    const names = [
+      ...(channels > 1 ? Array.from({ length: channels }, (_, c) => perChannel.map(s => `${s} ch${c}`)).flat() : perChannel),
+      ...(embedding ? embedding.channels.map(c => embeddingFeatureName(embedding.model_id, c)) : [])
+    ];
+    const nf = names.length;
     const entries = [...byBlock.values()].filter(e => e.indices.length > 0);
     const parts = await Promise.all(entries.map(e => this.engine(e.block).samples(e.block, specs, Int32Array.from(e.indices))));
     check();
@@ -388,7 +430,8 @@ export class PixelSession {
     this.writeImages(image, proba, uncertainty, h, w);
     this._probabilities = proba;
     this._uncertainty = uncertainty;
-    const result: TrainingResult = { forest, featureNames: channels > 1 ? Array.from({ length: channels }, (_, c) => names.map(s => `${s} ch${c}`)).flat() : names, counts, nSamples: n, ms: performance.now() - t0 };
+    this._embeddingInfo = embedding;
+    const result: TrainingResult = { forest, featureNames: names, counts, nSamples: n, ms: performance.now() - t0 };
     this._result = result;
     this.trainedSignal.emit(result);
     return result;
@@ -402,6 +445,38 @@ export class PixelSession {
     const data = Float32Array.from(raw.data as ArrayLike<number>, Number);
     await Promise.all(this.engines.map(e => e.setPlane({ key, data, shape: [h, w], channels })));
     this.planeKey = key;
+  }
+
+  /**
+   * Model features on: the plane's embedding (from the segment tool's cache, computed there
+   * when new) goes to the engines with the channels that vary over the image; off: none.
+   */
+  private async sendEmbedding(image: ImageLayer, plane: PlaneRef, h: number, w: number, signal: AbortSignal): Promise<EmbeddingFeatureInfo | null> {
+    const source = this.modelFeatureSource;
+    if (!this._modelFeatures || !source) {
+      if (this.embeddingKey !== null) await Promise.all(this.engines.map(e => e.setEmbedding(null)));
+      this.embeddingKey = null;
+      return null;
+    }
+    const model = source.model();
+    this.events.progress?.(`embedding "${image.name}" with ${model.id}`, 0.02, () => this.controller?.abort());
+    const e = await source.embedding(image, plane, signal);
+    if (e.originalSize[0] !== h || e.originalSize[1] !== w) throw new Error(`the embedding is of a ${e.originalSize.join('×')} plane, "${image.name}" shows ${h}×${w}`);
+    const cells = EMBEDDING_GRID * EMBEDDING_GRID;
+    if (e.embeddings.length % cells !== 0) throw new Error(`the model's embedding has ${e.embeddings.length} values, not a multiple of ${EMBEDDING_GRID}×${EMBEDDING_GRID}`);
+    const grid: EmbeddingGrid = { data: e.embeddings, channels: e.embeddings.length / cells, grid: EMBEDDING_GRID, frame: SAM_INPUT_SIZE, inputSize: e.inputSize, planeShape: [h, w] };
+    const key = `${model.id}@${model.sha256 ?? ''}|${this.planeKey}`;
+    let channels = this.embeddingChannels.get(key);
+    if (!channels) {
+      channels = varyingChannels(grid);
+      if (channels.length === 0) throw new Error(`${model.id}'s embedding of "${image.name}" is the same everywhere: it has nothing to classify by`);
+      this.embeddingChannels.set(key, channels);
+      while (this.embeddingChannels.size > 64) this.embeddingChannels.delete(this.embeddingChannels.keys().next().value!);
+    }
+    // Sent once per key (4 MB for SAM, copied to every worker).
+    if (key !== this.embeddingKey) await Promise.all(this.engines.map(en => en.setEmbedding({ key, grid, channels: channels! })));
+    this.embeddingKey = key;
+    return { model_id: model.id, model_sha256: model.sha256, channels: [...channels], grid: EMBEDDING_GRID, frame: SAM_INPUT_SIZE };
   }
 
   /** Bumped whenever the image's data is replaced (`data` events), so cached features are dropped. */

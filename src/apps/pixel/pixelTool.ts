@@ -89,10 +89,12 @@ export class PixelTool {
     this.liveBox.checked = s.live;
     this.renderClasses();
     // Rebuilt only when the selection changed (refresh also runs as each training starts and ends).
-    const key = JSON.stringify(s.features);
+    const source = s.modelFeatureSource;
+    const model = source ? { on: s.modelFeatures, model: source.model().id, toggle: (v: boolean) => this.guard(() => s.setModelFeatures(v)) } : undefined;
+    const key = JSON.stringify([s.features, model?.on, model?.model]);
     if (key !== this.matrixKey) {
       this.matrixKey = key;
-      this.matrixBox.replaceChildren(featureMatrix(s.features, specs => this.guard(() => s.setFeatures(specs))));
+      this.matrixBox.replaceChildren(featureMatrix(s.features, specs => this.guard(() => s.setFeatures(specs)), model));
     }
   }
 

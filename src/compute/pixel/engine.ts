@@ -10,6 +10,7 @@
 
 import { Block } from '../../core/features/pad';
 import { computeBlockFeatures } from '../../core/features/blockFeatures';
+import { embeddingBlockFeatures, EmbeddingGrid } from '../../core/features/embeddingFeatures';
 import type { FeatureSpec } from '../../core/features/featureSet';
 import type { Binned } from '../../core/forest/binning';
 import { accumulateCodes, CompiledForest, encodeFeatures } from '../../core/forest/compiled';
@@ -23,8 +24,18 @@ export interface PlaneData {
   channels: number;
 }
 
+/** A foundation model's embedding of the plane, whose upsampled `channels` follow the filter features. */
+export interface PlaneEmbeddingFeatures {
+  /** Identifies the embedding (model and plane): a new key drops every cached block. */
+  key: string;
+  grid: EmbeddingGrid;
+  channels: number[];
+}
+
 export interface PixelEngine {
   setPlane(plane: PlaneData): Promise<void>;
+  /** Model features on (after the filters' features) or off (null). */
+  setEmbedding(embedding: PlaneEmbeddingFeatures | null): Promise<void>;
   /** (nFeatures × indices.length) features at pixels of `block` (indices relative to the block, row-major). */
   samples(block: Block, specs: FeatureSpec[], indices: Int32Array): Promise<Float32Array>;
   trainTrees(binned: Binned, y: Uint8Array, nClasses: number, from: number, to: number, seed: number): Promise<PartialForest>;
@@ -39,6 +50,7 @@ export const FEATURE_CACHE_BYTES = 256 * 1024 ** 2;
 
 export class PixelWorkerHost implements PixelEngine {
   private plane: PlaneData | null = null;
+  private embedding: PlaneEmbeddingFeatures | null = null;
   private forest: CompiledForest | null = null;
   private readonly cache = new Map<string, Float32Array>();
   private cachedBytes = 0;
@@ -46,8 +58,13 @@ export class PixelWorkerHost implements PixelEngine {
   async setPlane(plane: PlaneData): Promise<void> {
     if (this.plane?.key === plane.key) return;
     this.plane = plane;
-    this.cache.clear();
-    this.cachedBytes = 0;
+    this.clearCache();
+  }
+
+  async setEmbedding(embedding: PlaneEmbeddingFeatures | null): Promise<void> {
+    if (this.embedding?.key === embedding?.key) return;
+    this.embedding = embedding;
+    this.clearCache();
   }
 
   async samples(block: Block, specs: FeatureSpec[], indices: Int32Array): Promise<Float32Array> {
@@ -82,9 +99,33 @@ export class PixelWorkerHost implements PixelEngine {
   }
 
   dispose(): void {
-    this.cache.clear();
+    this.clearCache();
     this.plane = null;
+    this.embedding = null;
     this.forest = null;
+  }
+
+  /** The filters' features, then the embedding's channels (either may be absent: model features alone). */
+  private computeFeatures(plane: PlaneData, block: Block, specs: FeatureSpec[]): Float32Array {
+    const size = block.shape[0] * block.shape[1];
+    const filters = specs.length ? computeBlockFeatures({ data: plane.data, shape: plane.shape, channels: plane.channels }, block, specs).data : new Float32Array(0);
+    const e = this.embedding;
+    if (!e) {
+      if (!specs.length) throw new Error('no features: choose filters or turn the model features on');
+      return filters;
+    }
+    if (e.grid.planeShape[0] !== plane.shape[0] || e.grid.planeShape[1] !== plane.shape[1]) {
+      throw new Error(`the embedding was computed for a ${e.grid.planeShape.join('×')} plane, the plane is ${plane.shape.join('×')}`);
+    }
+    const out = new Float32Array(filters.length + e.channels.length * size);
+    out.set(filters);
+    out.set(embeddingBlockFeatures(e.grid, block, e.channels), filters.length);
+    return out;
+  }
+
+  private clearCache(): void {
+    this.cache.clear();
+    this.cachedBytes = 0;
   }
 
   private features(block: Block, specs: FeatureSpec[]): Float32Array {
@@ -97,7 +138,7 @@ export class PixelWorkerHost implements PixelEngine {
       this.cache.set(key, hit);
       return hit;
     }
-    const { data } = computeBlockFeatures({ data: plane.data, shape: plane.shape, channels: plane.channels }, block, specs);
+    const data = this.computeFeatures(plane, block, specs);
     this.cache.set(key, data);
     this.cachedBytes += data.byteLength;
     for (const [k, v] of this.cache) {

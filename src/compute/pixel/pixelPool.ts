@@ -36,6 +36,9 @@ class WorkerEngine implements PixelEngine {
   setPlane(...args: Parameters<PixelEngine['setPlane']>) {
     return this.call<void>('setPlane', args);
   }
+  setEmbedding(...args: Parameters<PixelEngine['setEmbedding']>) {
+    return this.call<void>('setEmbedding', args);
+  }
   samples(...args: Parameters<PixelEngine['samples']>) {
     return this.call<Float32Array>('samples', args);
   }

@@ -11,8 +11,8 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 const host = new PixelWorkerHost();
-type Method = 'setPlane' | 'samples' | 'trainTrees' | 'setForest' | 'predict';
-const METHODS: readonly Method[] = ['setPlane', 'samples', 'trainTrees', 'setForest', 'predict'];
+type Method = 'setPlane' | 'setEmbedding' | 'samples' | 'trainTrees' | 'setForest' | 'predict';
+const METHODS: readonly Method[] = ['setPlane', 'setEmbedding', 'samples', 'trainTrees', 'setForest', 'predict'];
 let queue: Promise<void> = Promise.resolve();
 
 scope.onmessage = event => {

@@ -11,12 +11,18 @@
  *   "classes": [{"name": "background", "color": "#..."}, ...],
  *   "trees": [{"feature": B64<int32>, "threshold": B64<float32>, "left": B64<int32>,
  *              "right": B64<int32>, "value": B64<float32 nNodes × nClasses>}, ...],
- *   "oob_accuracy": 0.97, "importances": [...] }
+ *   "oob_accuracy": 0.97, "importances": [...],
+ *   "embedding": {"model_id": "...", "model_sha256": "..." | null, "channels": [0, 5, ...],
+ *                 "grid": 64, "frame": 1024} }                 // optional
  * ```
  *
  * B64<T>: base64 of the little-endian typed array. A node with feature -1 is a leaf; otherwise
  * a pixel goes to `left` when its feature value is <= `threshold` (float32), else `right`.
- * The forest's input k is output channel k of the feature set in `feature_names` order.
+ * The forest's input k is output channel k of the feature set in `feature_names` order: the
+ * filters' outputs (per image channel), then, with `embedding`, the listed channels of the
+ * model's image embedding upsampled to the pixels (../features/embeddingFeatures.ts). Such a
+ * classifier needs that model's embedding of each image it is applied to (Python:
+ * `apply_pixel_classifier(..., embeddings=seglab.compute_embeddings(image, model_folder))`).
  */
 
 import type { FeatureSpec } from '../features/featureSet';
@@ -42,6 +48,16 @@ export interface PortableClassifier {
   trees: { feature: string; threshold: string; left: string; right: string; value: string }[];
   oob_accuracy: number | null;
   importances: number[];
+  embedding?: EmbeddingFeatureInfo;
+}
+
+/** Which model's embedding a classifier takes, and which of its channels. */
+export interface EmbeddingFeatureInfo {
+  model_id: string;
+  model_sha256: string | null;
+  channels: number[];
+  grid: number;
+  frame: number;
 }
 
 export interface ClassifierContext {
@@ -51,6 +67,7 @@ export interface ClassifierContext {
   channels: number;
   spacing: number[];
   classes: ClassInfo[];
+  embedding?: EmbeddingFeatureInfo | null;
 }
 
 export function toPortable(forest: Forest, context: ClassifierContext): PortableClassifier {
@@ -75,7 +92,8 @@ export function toPortable(forest: Forest, context: ClassifierContext): Portable
       value: toBase64(t.value)
     })),
     oob_accuracy: Number.isFinite(forest.oobAccuracy) ? forest.oobAccuracy : null,
-    importances: Array.from(forest.importances)
+    importances: Array.from(forest.importances),
+    ...(context.embedding ? { embedding: { ...context.embedding, channels: [...context.embedding.channels] } } : {})
   };
 }
 
