@@ -122,3 +122,81 @@ def test_refuses_unusable_documents_and_images():
         apply_pixel_classifier(img, doc(specs), output="labels")
     with pytest.raises(ClassifierFormatError, match="expected a JSON classifier document"):
         load_pixel_classifier("{not json")
+
+
+def embedding_of(shape, channels=4, seed=1, sha="ab" * 32):
+    """A hand-made embedding as seglab.compute_embeddings returns one (untiled 2D plane)."""
+    rng = np.random.default_rng(seed)
+    h, w = shape
+    s = 1024 / max(h, w)
+    attrs = {"model_id": "test-encoder", "model_sha256": sha, "n_slices": 1, "n_tiles": 1,
+             "plane_shape": [h, w], "input_size": [int(h * s + 0.5), int(w * s + 0.5)],
+             "encoder_input_size": 1024}
+    return {"features": rng.normal(0, 1, (1, channels, 64, 64)).astype(np.float32), "attrs": attrs}
+
+
+def embedding_doc(emb, filters=(), channel=1, threshold=0.0):
+    """Forest inputs: the filters', then embedding channels 0 and `channel`; one tree splits
+    on `channel` (input n_filters + 1)."""
+    filters = list(filters)
+    n_filters = len(feature_names(filters, 2))
+    d = doc([{"filter": "gaussian", "sigma": 1.0}], feature=n_filters + 1, threshold=threshold)
+    d["features"] = filters
+    d["embedding"] = {"model_id": emb["attrs"]["model_id"], "model_sha256": emb["attrs"]["model_sha256"],
+                      "channels": [0, channel], "grid": 64, "frame": 1024}
+    d["feature_names"] = [f"f{k}" for k in range(n_filters + 2)]
+    d["importances"] = [0.0] * (n_filters + 2)
+    return d
+
+
+def test_embedding_features_are_bilinear_and_chunked_alike():
+    from seglab.pixel.embedding import embedding_features
+
+    img = image2d(90, 70)
+    emb = embedding_of(img.shape)
+    grid, (th, tw) = emb["features"][0], emb["attrs"]["input_size"]
+    f = embedding_features(grid, (th, tw), img.shape, [1])
+    gy = np.clip((np.arange(90) + 0.5) * (th / 90) / 16 - 0.5, 0, 63)
+    gx = np.clip((np.arange(70) + 0.5) * (tw / 70) / 16 - 0.5, 0, 63)
+    yy, xx = np.meshgrid(gy, gx, indexing="ij")
+    ref = ndi.map_coordinates(grid[1].astype(np.float64), [yy, xx], order=1, mode="nearest")
+    np.testing.assert_allclose(f[0], ref, rtol=0, atol=1e-6)
+    # one split on the channel: filters first (their halo) then the embedding, numpy == Dask
+    d = embedding_doc(emb, filters=[{"filter": "gaussian", "sigma": 1.6}], channel=1, threshold=0.1)
+    p = apply_pixel_classifier(img, d, embeddings=emb)
+    np.testing.assert_array_equal(p[1] > 0.5, f[0] > np.float32(0.1))
+    lazy = apply_pixel_classifier(da.from_array(img, chunks=(32, 24)), d, embeddings=emb)
+    np.testing.assert_array_equal(lazy.compute(scheduler="sync"), p)
+    alone = embedding_doc(emb, channel=1, threshold=0.1)
+    seg = apply_pixel_classifier(da.from_array(img, chunks=40), alone, embeddings=emb, output="segmentation")
+    np.testing.assert_array_equal(seg.compute(scheduler="sync"), np.where(f[0] > np.float32(0.1), 2, 1))
+
+
+def test_embedding_classifiers_refuse_missing_or_foreign_embeddings():
+    img = image2d(60, 50)
+    emb = embedding_of(img.shape)
+    d = embedding_doc(emb)
+    with pytest.raises(ValueError, match="uses the image embedding of test-encoder: pass embeddings="):
+        apply_pixel_classifier(img, d)
+    with pytest.raises(ValueError, match="encoder sha256 abababababab"):
+        apply_pixel_classifier(img, d, embeddings=embedding_of(img.shape, sha="cd" * 32))
+    with pytest.raises(ValueError, match=r"embeddings are of a \[60, 51\] plane, the image is \[60, 50\]"):
+        apply_pixel_classifier(img, d, embeddings=embedding_of((60, 51)))
+    tiled = embedding_of(img.shape)
+    tiled["attrs"]["n_tiles"] = 4
+    with pytest.raises(ValueError, match="one untiled plane"):
+        apply_pixel_classifier(img, d, embeddings=tiled)
+    with pytest.raises(ValueError, match="not all among its 1 channels"):
+        apply_pixel_classifier(img, d, embeddings=embedding_of(img.shape, channels=1))
+    with pytest.raises(ValueError, match="uses no model embedding"):
+        apply_pixel_classifier(img, doc([{"filter": "gaussian", "sigma": 1.0}]), embeddings=emb)
+    with pytest.raises(ValueError, match="expected embeddings as seglab.compute_embeddings returns them"):
+        apply_pixel_classifier(img, d, embeddings=emb["features"])
+    bad = embedding_doc(emb)
+    bad["embedding"]["channels"] = []
+    with pytest.raises(ClassifierFormatError, match="channel indices"):
+        load_pixel_classifier(bad)
+    three = embedding_doc(emb)
+    three["ndim"] = 3
+    with pytest.raises(ClassifierFormatError, match="model-embedding features are 2D"):
+        load_pixel_classifier(three)
