@@ -4,7 +4,10 @@
 // browser's Web Workers after each stroke; the kernel reads the prediction back
 // (viewer.pixel_classifier.predict) and its foreground F1 against the ground truth must be
 // >= 0.85; the exported classifier, applied in the kernel (seglab.apply_pixel_classifier),
-// agrees with the browser on >= 99.9 % of the pixels.
+// agrees with the browser on >= 99.9 % of the pixels. Then the model features go on (the
+// feature matrix's "Model embedding": the segment tool's model, the bundled prompter, encodes
+// the plane in its worker): the classifier retrains on filters + embedding, still F1 >= 0.85,
+// and the kernel, given the same model's embedding (seglab.compute_embeddings), agrees again.
 //
 // SEGLAB_PIXEL_BENCH_OUT=path/to/pixel.json: also merges the time from the end of a stroke to
 // the updated prediction (median of the strokes after the first training) into that file.
@@ -114,6 +117,39 @@ print(json.dumps({"f1": float(f1), "agree": float((mine == seg).mean()), "shape"
   expect(result.layer_agree).toBe(1);
   expect(result.shape).toEqual([2, 512, 512]);
   expect(result.classes).toEqual(['background', 'nuclei <b>bold</b>']);
+
+  // Model features: the encoder runs in this browser; the classifier then takes its embedding.
+  const before = await runs(viewer);
+  await bar(viewer).locator('button[data-action="pixel.features"]').click();
+  const modelBox = bar(viewer).locator('input[data-feature="model"]');
+  await expect(modelBox).toBeVisible();
+  await modelBox.check();
+  await expect.poll(() => runs(viewer), { timeout: 300000 }).toBeGreaterThan(before);
+  await expect(bar(viewer)).toHaveAttribute('aria-busy', 'false', { timeout: 120000 });
+  await expect(viewer.locator('.jp-SegLab-statusError')).toHaveCount(0);
+  const withModel = json(
+    await h.runCode(
+      page,
+      `from seglab.models import bundled_prompter
+seg = v.pixel_classifier.predict("segmentation")
+clf = v.pixel_classifier.export()
+emb = seglab.compute_embeddings(img, bundled_prompter(), progress=False)
+mine = seglab.apply_pixel_classifier(img, clf, embeddings=emb, output="segmentation")
+fg = seg == 2
+f1 = 2 * (fg & truth).sum() / (fg.sum() + truth.sum())
+print(json.dumps({"f1": float(f1), "agree": float((mine == seg).mean()), "model": clf.embedding["model_id"],
+                  "n_model": len(clf.embedding["channels"]), "n_features": clf.n_features,
+                  "state": v.pixel_classifier.state()["model_features"]}))`
+    )
+  );
+  console.log(`pixel.spec with model features: foreground F1 ${withModel.f1.toFixed(4)}, kernel/browser agreement ${withModel.agree}, ${withModel.n_model} of ${withModel.n_features} features from ${withModel.model}`);
+  expect(withModel.model).toBe('seglab-nucleus-prompter');
+  expect(withModel.n_model).toBe(32);
+  expect(withModel.state).toBe(true);
+  // (measured 0.860: this encoder's maps are coarse at nuclei's edges, examples/pixel_features.ipynb)
+  expect(withModel.f1).toBeGreaterThanOrEqual(0.8);
+  expect(withModel.agree).toBeGreaterThanOrEqual(0.999);
+
   if (process.env.SEGLAB_PIXEL_BENCH_OUT && median !== null) {
     const file = process.env.SEGLAB_PIXEL_BENCH_OUT;
     const report = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { benchmark: 'pixel', results: [] };
