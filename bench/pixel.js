@@ -5,7 +5,9 @@
 //   scipy.ndimage (+ scikit-image's closed-form eigenvalues), single-threaded as scipy is;
 // - a random forest, 100 trees, 50 000 samples × 40 features (real features of that image,
 //   labels from its ground truth): training on 2 workers vs scikit-learn n_jobs=2; prediction of
-//   the 1 048 576 pixels, same; and both forests' foreground F1 on all pixels.
+//   the 1 048 576 pixels, same; and both forests' foreground F1 on all pixels;
+// - the filter set again in Debian's headless Chromium, on the page's thread and in two Web
+//   Workers (./pixelChromium.js), its features checked against Node's.
 //
 //   node bench/pixel.js [--out bench/results/pixel.json]     (bench/run pixel compiles the lib)
 const path = require('path');
@@ -21,6 +23,7 @@ const { FILTERS, ILASTIK_SCALES } = require(path.join(lib, 'features', 'featureS
 const { prepare, assemble } = require(path.join(lib, 'forest', 'forest.js'));
 const { argmaxClasses } = require(path.join(lib, 'forest', 'predict.js'));
 const { compileForest } = require(path.join(lib, 'forest', 'compiled.js'));
+const { chromiumFilters } = require('./pixelChromium');
 const python = path.join(repo, '.venv', 'bin', 'python');
 const data = path.resolve(process.env.SEGLAB_DATA || path.join(repo, '..', 'shared', 'data'));
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
@@ -124,6 +127,10 @@ sys.stdout.buffer.write(np.tile(a, (2, 2)).tobytes() + np.tile(l, (2, 2)).tobyte
     parallel = Math.min(parallel, performance.now() - t);
   }
   const nFeatures = features.names.length;
+  let nodeChecksum = 0;
+  for (let i = 0; i < features.data.length; i++) nodeChecksum += Math.abs(features.data[i]);
+  const chrome = await chromiumFilters(image, N);
+  const sameAsNode = c => Math.abs(c - nodeChecksum) <= 1e-9 * nodeChecksum;
 
   // Forest data: the first 40 feature channels at 50 000 random pixels.
   let s = 12345;
@@ -169,8 +176,10 @@ sys.stdout.buffer.write(np.tile(a, (2, 2)).tobytes() + np.tile(l, (2, 2)).tobyte
   const results = [
     { name: 'filters_full_set_1024_float32_2workers', value: round(parallel / 1000), unit: 's', peer: 'scipy.ndimage + skimage eigenvalues (1 thread)', peer_value: round(peer.filters_s), ratio: round(parallel / 1000 / peer.filters_s), target_ratio: 1.0, features: nFeatures },
     { name: 'filters_full_set_1024_float32_1thread', value: round(single / 1000), unit: 's', peer: 'scipy.ndimage + skimage eigenvalues (1 thread)', peer_value: round(peer.filters_s), ratio: round(single / 1000 / peer.filters_s) },
+    { name: 'filters_full_set_1024_float32_chromium_2workers', value: round(chrome.parallel.ms / 1000), unit: 's', peer: 'scipy.ndimage + skimage eigenvalues (1 thread)', peer_value: round(peer.filters_s), ratio: round(chrome.parallel.ms / 1000 / peer.filters_s), target_ratio: 1.0, browser: chrome.version, same_features_as_node: sameAsNode(chrome.parallel.checksum), note: 'two Web Workers, a row block each with its halo (as the Classify tool\'s pool)' },
+    { name: 'filters_full_set_1024_float32_chromium_1thread', value: round(chrome.single.ms / 1000), unit: 's', peer: 'scipy.ndimage + skimage eigenvalues (1 thread)', peer_value: round(peer.filters_s), ratio: round(chrome.single.ms / 1000 / peer.filters_s), browser: chrome.version, same_features_as_node: sameAsNode(chrome.single.checksum) },
     { name: 'forest_train_100trees_50000x40_2workers', value: round(trainMs / 1000), unit: 's', peer: 'sklearn RandomForestClassifier(n_estimators=100, n_jobs=2)', peer_value: round(peer.train_s), ratio: round(trainMs / 1000 / peer.train_s), target_ratio: 0.5, nodes_per_tree: Math.round(nodes / forest.trees.length) },
-    { name: 'forest_predict_1M_pixels_2workers', value: round(predictMs / 1000), unit: 's', peer: 'sklearn predict_proba (n_jobs=2)', peer_value: round(peer.predict_s), ratio: round(predictMs / 1000 / peer.predict_s), target_ratio: 0.5, note: 'features coded to uint8 bins once, then tree by tree (src/core/forest/compiled.ts)' },
+    { name: 'forest_predict_1M_pixels_2workers', value: round(predictMs / 1000), unit: 's', peer: 'sklearn predict_proba (n_jobs=2)', peer_value: round(peer.predict_s), ratio: round(predictMs / 1000 / peer.predict_s), target_ratio: 0.5, note: 'features coded to uint8 bins once, then tree by tree, four pixels walking each tree together (src/core/forest/compiled.ts)' },
     { name: 'forest_foreground_f1_all_pixels', value: round(oursF1, 4), unit: 'F1', peer: 'sklearn, same samples', peer_value: round(peer.f1, 4), difference_points: round(100 * (oursF1 - peer.f1), 2), target: '±1 point' }
   ];
   const report = { benchmark: 'pixel', environment: { node: process.version, cpus: os.cpus().length, cpu_model: os.cpus()[0].model.split(' ').slice(0, 2).join(' '), date: new Date().toISOString() }, results };
