@@ -49,9 +49,10 @@ class PixelClassifierProxy:
                       120.0 if timeout is None else timeout, f"the pixel classifier's {op}")
 
     def predict(self, output: str = "probabilities", *, train: bool = False, timeout: Optional[float] = None) -> np.ndarray:
-        """The viewer's prediction of the plane it classifies: ``"probabilities"`` as
-        (n_classes, rows, columns) float32, or ``"segmentation"`` as labels 1..n_classes
-        (uint8). Waits for a run in progress; ``train=True`` trains and predicts first."""
+        """The viewer's prediction of what it classifies (the plane, or a 3D image's volume):
+        ``"probabilities"`` as (n_classes, [depth,] rows, columns) float32, or
+        ``"segmentation"`` as labels 1..n_classes (uint8). Waits for a run in progress;
+        ``train=True`` trains and predicts first."""
         if output not in ("probabilities", "segmentation"):
             raise ValueError(f"expected output 'probabilities' or 'segmentation', got {output!r}")
         return self._ask("predict", timeout, output=output, train=bool(train))

@@ -47,9 +47,9 @@ export class PixelService {
     else await session.settled();
     if (request.op === 'export') return json(session.exportClassifier());
     const proba = session.probabilities;
-    const shape = session.planeShape;
+    const shape = session.resultShape; // the plane, or a 3D image's volume
     if (!proba || !shape) throw new Error('no prediction yet: scribble at least two classes (the classifier trains after each stroke)');
-    const n = shape[0] * shape[1];
+    const n = shape.reduce((a, b) => a * b, 1);
     const nClasses = proba.length / n;
     if (request.output === 'segmentation') {
       const seg = argmaxClasses(proba, nClasses, n); // class k is label k + 1
@@ -72,6 +72,7 @@ function stateOf(s: PixelSession): Record<string, unknown> {
     classes: s.classes.map(c => ({ name: c.name, color: c.color })),
     features: s.features,
     model_features: s.modelFeatures,
+    three_d: s.threeD && s.canUseVolume,
     live: s.live,
     busy: s.busy,
     trained: r !== null,

@@ -1,5 +1,6 @@
 /**
- * Pixel classification on the plane the viewer shows, as ilastik's Pixel Classification:
+ * Pixel classification of the plane the viewer shows (or, for a 3D image, of its volume with
+ * 3D features: ./domain.ts), as ilastik's Pixel Classification:
  * the user scribbles classes into the `scribbles` labels layer (class k = value k + 1); each
  * change (debounced) trains a random forest on the filter features of the scribbled pixels
  * and predicts the plane block by block, the visible blocks first, into `segmentation`
@@ -9,7 +10,7 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 import type { Block } from '../../core/features/pad';
-import { featureNames, FeatureSpec, FILTERS } from '../../core/features/featureSet';
+import { featureHalo, featureNames, FeatureSpec, FILTERS } from '../../core/features/featureSet';
 import { prepare, assemble, Forest } from '../../core/forest/forest';
 import { compileForest } from '../../core/forest/compiled';
 import { EmbeddingFeatureInfo, PortableClassifier, toPortable } from '../../core/forest/portable';
@@ -20,9 +21,9 @@ import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import type { ViewerModel } from '../../viewer/model/viewerModel';
 import { checkClassName, checkColor, CLASS_PALETTE, DEFAULT_CLASSES, MAX_CLASSES, PixelClass, rgbaOf } from './classes';
-import { planeOf } from '../../core/slicing';
-import { PlaneRef, writeLabelsBlock } from './planeIO';
-import { blockAt, orderBlocks, subsample, TILE, tilesOf, writeBlock } from './planeBlocks';
+import type { PlaneRef } from './planeIO';
+import { blockAt, orderBlocks, stridesOf, subsample, tileOf, tilesOf, writeBlock } from './planeBlocks';
+import { canClassifyVolume, Domain, planeDomain, volumeDomain } from './domain';
 
 export const SCRIBBLES = 'scribbles';
 export const SEGMENTATION = 'segmentation';
@@ -79,6 +80,9 @@ export class PixelSession {
   private _features: FeatureSpec[] = DEFAULT_FEATURES.map(f => ({ ...f }));
   private _live = true;
   private _modelFeatures = false;
+  private _threeD = true;
+  /** The domain of the last complete prediction (its shape, spacing and axes). */
+  private _resultDomain: Domain | null = null;
   /** The embedding channels used, per embedding key (found once per plane and model). */
   private embeddingChannels = new Map<string, number[]>();
   private _embeddingInfo: EmbeddingFeatureInfo | null = null;
@@ -131,6 +135,26 @@ export class PixelSession {
   get features(): readonly FeatureSpec[] {
     return this._features;
   }
+  /** Whether a 3D image is classified as a volume (3D features); off: slice by slice. */
+  get threeD(): boolean {
+    return this._threeD;
+  }
+  set threeD(on: boolean) {
+    if (on && this._modelFeatures) throw new Error('model features are 2D: turn them off to classify the volume with 3D features');
+    this._threeD = on;
+    this.changedSignal.emit();
+    this.schedule();
+  }
+  /** Whether the image in use can be classified as a volume. */
+  get canUseVolume(): boolean {
+    const on = this._threeD;
+    this._threeD = true;
+    try {
+      return this._image !== null && this._plane !== null && this.domainFor(this._image, this._plane, 0).shape.length === 3;
+    } finally {
+      this._threeD = on;
+    }
+  }
   /** Whether the model's upsampled embedding is among the features. */
   get modelFeatures(): boolean {
     return this._modelFeatures;
@@ -149,9 +173,13 @@ export class PixelSession {
   get busy(): boolean {
     return this.running !== null;
   }
-  /** (nClasses × plane) probabilities of the last complete prediction, or null. */
+  /** (nClasses × domain) probabilities of the last complete prediction, or null. */
   get probabilities(): Float32Array | null {
     return this._probabilities;
+  }
+  /** The spatial shape the probabilities cover: the plane [h, w] or the volume [d, h, w]. */
+  get resultShape(): number[] | null {
+    return this._resultDomain?.shape ?? null;
   }
   get planeShape(): [number, number] | null {
     const image = this._image;
@@ -236,6 +264,7 @@ export class PixelSession {
   setModelFeatures(on: boolean): void {
     if (on && !this.modelFeatureSource) throw new Error('model features need a SAM-family model: configure one in the Settings Editor (SegLab models) or with viewer.set_model(...)');
     if (!on && this._features.length === 0) throw new Error('select a filter first: the model features are the only features');
+    if (on && this._threeD && this.canUseVolume) throw new Error('model features are 2D: turn "3D" off first to classify slice by slice');
     this._modelFeatures = on;
     this.changedSignal.emit();
     this.schedule();
@@ -294,9 +323,9 @@ export class PixelSession {
     return toPortable(r.forest, {
       features: this._features,
       featureNames: r.featureNames,
-      ndim: 2,
+      ndim: this._resultDomain?.shape.length ?? 2,
       channels: image.rgb ? image.data.shape[image.ndim] : 1,
-      spacing: [1, 1],
+      spacing: this._resultDomain?.shape.length === 3 ? this._resultDomain.spacing : [1, 1],
       classes: this._classes,
       embedding: this._embeddingInfo
     });
@@ -304,10 +333,13 @@ export class PixelSession {
 
   /** Windows (`size`²) of the plane with the highest mean uncertainty, most uncertain first. */
   uncertainRegions(count = 5, size = 64): UncertainRegion[] {
-    const u = this._uncertainty;
     const shape = this.planeShape;
-    if (!u || !shape) return [];
+    const domain = this._resultDomain;
+    if (!this._uncertainty || !shape || !domain) return [];
     const [h, w] = shape;
+    // A volume's: the slice shown now.
+    const z = domain.shape.length === 3 && this._plane ? this._plane.step[domain.axes[0]] : 0;
+    const u = this._uncertainty.subarray(z * h * w, (z + 1) * h * w);
     const out: UncertainRegion[] = [];
     for (let r0 = 0; r0 < h; r0 += size) {
       for (let c0 = 0; c0 < w; c0 += size) {
@@ -338,32 +370,38 @@ export class PixelSession {
     const scribbles = this.scribbles();
     if (!image || !plane || !scribbles) return null;
     const t0 = performance.now();
-    const [h, w] = [image.shape[plane.displayed[0]], image.shape[plane.displayed[1]]];
+    const version = this.dataVersion(image);
+    const domain = this.domainFor(image, plane, version);
+    const shape = domain.shape;
+    const nd = shape.length;
     const cancel = () => this.controller?.abort();
     const progress = (label: string, f: number) => this.events.progress?.(label, f, cancel);
     const check = () => {
       if (signal.aborted) throw new DOMException('pixel classification was cancelled', 'AbortError');
     };
-    await this.sendPlane(image, plane, h, w);
-    const embedding = await this.sendEmbedding(image, plane, h, w, signal);
+    await this.sendPlane(image, domain);
+    const embedding = await this.sendEmbedding(image, plane, domain, signal);
     check();
     // Scribbled pixels, by block.
-    const labels = planeOf(scribbles.data, plane.step, plane.displayed).data as Uint8Array;
+    const labels = domain.read(scribbles);
     const nClasses = this._classes.length;
     const counts = new Array<number>(nClasses).fill(0);
     const byBlock = new Map<string, { block: Block; indices: number[]; y: number[] }>();
+    const strides = stridesOf(shape);
+    const at = shape.map(() => 0);
     for (let i = 0; i < labels.length; i++) {
       const v = labels[i];
       if (!v) continue;
       if (v > nClasses) continue; // a value beyond the classes (painted by hand): not a class
       counts[v - 1]++;
-      const r = Math.floor(i / w);
-      const c = i % w;
-      const block = blockAt(r, c, h, w);
+      for (let a = 0; a < nd; a++) at[a] = Math.floor(i / strides[a]) % shape[a];
+      const block = blockAt(at, shape);
       const key = block.start.join(',');
       let entry = byBlock.get(key);
       if (!entry) byBlock.set(key, (entry = { block, indices: [], y: [] }));
-      entry.indices.push((r - block.start[0]) * block.shape[1] + (c - block.start[1]));
+      let local = 0;
+      for (let a = 0; a < nd; a++) local = local * block.shape[a] + (at[a] - block.start[a]);
+      entry.indices.push(local);
       entry.y.push(v - 1);
     }
     const present = counts.filter(n => n > 0).length;
@@ -376,7 +414,7 @@ export class PixelSession {
     progress('computing features', 0.05);
     const specs = this._features;
     const channels = image.rgb ? image.data.shape[image.ndim] : 1;
-    const perChannel = featureNames(specs, 2);
+    const perChannel = featureNames(specs, nd);
     const names = [
       ...(channels > 1 ? Array.from({ length: channels }, (_, c) => perChannel.map(s => `${s} ch${c}`)).flat() : perChannel),
       ...(embedding ? embedding.channels.map(c => embeddingFeatureName(embedding.model_id, c)) : [])
@@ -404,10 +442,12 @@ export class PixelSession {
     const compiled = compileForest(forest.trees, forest.thresholds);
     await Promise.all(this.engines.map(e => e.setForest(compiled)));
     check();
-    // Predict: the visible blocks first, then the rest.
-    const blocks = orderBlocks(tilesOf(h, w), this.visibleBox?.() ?? null);
-    const proba = new Float32Array(nClasses * h * w);
-    const uncertainty = new Float32Array(h * w);
+    // Predict: the visible blocks first (in a volume: those holding the slice shown), then the rest.
+    const z = nd === 3 ? plane.step[domain.axes[0]] : null;
+    const blocks = orderBlocks(tilesOf(shape), this.visibleBox?.() ?? null, z);
+    const total = shape.reduce((a, b) => a * b, 1);
+    const proba = new Float32Array(nClasses * total);
+    const uncertainty = new Float32Array(total);
     const seg = this.outputLayers(image);
     let done = 0;
     let firstVisible = true;
@@ -416,20 +456,20 @@ export class PixelSession {
       blocks.map(async ({ block }) => {
         const p = await this.engine(block).predict(block, specs);
         check();
-        const labelsBlock = writeBlock(p, block, nClasses, h, w, proba, uncertainty);
-        writeLabelsBlock(seg, plane, block.start[0], block.start[1], block.shape[0], block.shape[1], labelsBlock);
+        domain.write(seg, block, writeBlock(p, block, nClasses, shape, proba, uncertainty));
         done++;
         if (firstVisible && done >= visibleCount) {
           firstVisible = false;
-          this.writeImages(image, proba, uncertainty, h, w);
+          this.writeImages(image, domain, proba, uncertainty);
         }
         progress('predicting', 0.3 + (0.7 * done) / blocks.length);
       })
     );
     check();
-    this.writeImages(image, proba, uncertainty, h, w);
+    this.writeImages(image, domain, proba, uncertainty);
     this._probabilities = proba;
     this._uncertainty = uncertainty;
+    this._resultDomain = domain;
     this._embeddingInfo = embedding;
     const result: TrainingResult = { forest, featureNames: names, counts, nSamples: n, ms: performance.now() - t0 };
     this._result = result;
@@ -437,27 +477,40 @@ export class PixelSession {
     return result;
   }
 
-  private async sendPlane(image: ImageLayer, plane: PlaneRef, h: number, w: number): Promise<void> {
-    const key = `${image.id}:${plane.step.join(',')}:${plane.displayed.join(',')}:${image.data.data.length}:${this.dataVersion(image)}`;
-    if (key === this.planeKey) return;
-    const raw = image.slicePlane(plane.step, plane.displayed);
+  /**
+   * The volume when "3D" is on and the image is one whose every axis can hold the features'
+   * reach (a stack of a few slices cannot take σ = 5 in z: it is classified slice by slice).
+   */
+  private domainFor(image: ImageLayer, plane: PlaneRef, version: number): Domain {
+    if (this._threeD && canClassifyVolume(image, plane.displayed)) {
+      const volume = volumeDomain(image, plane.step, version);
+      const halo = featureHalo(this._features, { ndim: 3, spacing: volume.spacing });
+      if (halo.every((r, a) => r < volume.shape[a])) return volume;
+    }
+    return planeDomain(image, plane, version);
+  }
+
+  private async sendPlane(image: ImageLayer, domain: Domain): Promise<void> {
+    if (domain.key === this.planeKey) return;
     const channels = image.rgb ? image.data.shape[image.ndim] : 1;
-    const data = Float32Array.from(raw.data as ArrayLike<number>, Number);
-    await Promise.all(this.engines.map(e => e.setPlane({ key, data, shape: [h, w], channels })));
-    this.planeKey = key;
+    const data = domain.pixels();
+    await Promise.all(this.engines.map(e => e.setPlane({ key: domain.key, data, shape: domain.shape, channels, spacing: domain.spacing })));
+    this.planeKey = domain.key;
   }
 
   /**
    * Model features on: the plane's embedding (from the segment tool's cache, computed there
    * when new) goes to the engines with the channels that vary over the image; off: none.
    */
-  private async sendEmbedding(image: ImageLayer, plane: PlaneRef, h: number, w: number, signal: AbortSignal): Promise<EmbeddingFeatureInfo | null> {
+  private async sendEmbedding(image: ImageLayer, plane: PlaneRef, domain: Domain, signal: AbortSignal): Promise<EmbeddingFeatureInfo | null> {
     const source = this.modelFeatureSource;
     if (!this._modelFeatures || !source) {
       if (this.embeddingKey !== null) await Promise.all(this.engines.map(e => e.setEmbedding(null)));
       this.embeddingKey = null;
       return null;
     }
+    if (domain.shape.length !== 2) throw new Error('model features are 2D: turn "3D" off to classify this image slice by slice');
+    const [h, w] = domain.shape;
     const model = source.model();
     this.events.progress?.(`embedding "${image.name}" with ${model.id}`, 0.02, () => this.controller?.abort());
     const e = await source.embedding(image, plane, signal);
@@ -496,7 +549,7 @@ export class PixelSession {
   }
 
   private engine(block: Block): PixelEngine {
-    return this.engines[engineFor(block, TILE, this.engines.length)];
+    return this.engines[engineFor(block, tileOf(block.start.length), this.engines.length)];
   }
 
   private pickImage(): ImageLayer | null {
@@ -544,21 +597,25 @@ export class PixelSession {
     return seg as LabelsLayer;
   }
 
-  /** The probability and uncertainty images (whole plane; 2D images only get a layer each). */
-  private writeImages(image: ImageLayer, proba: Float32Array, uncertainty: Float32Array, h: number, w: number): void {
-    // nD images: only the segmentation (written plane by plane); a probability image of one plane would not line up.
-    if (image.shape.length !== 2) return;
+  /**
+   * The probability and uncertainty images of the whole domain, where they line up with the
+   * image: a 2D image's plane or a 3D image's volume (an nD image gets the segmentation only).
+   */
+  private writeImages(image: ImageLayer, domain: Domain, proba: Float32Array, uncertainty: Float32Array): void {
+    if (image.shape.length !== domain.shape.length) return;
+    const shape = domain.shape;
+    const total = shape.reduce((a, b) => a * b, 1);
     const put = (name: string, data: Float32Array, colormap: string, visible: boolean) => {
       const existing = this.model.layers.find(l => l.name === name);
-      const array = { dtype: 'float32' as const, shape: [h, w], data };
-      if (existing instanceof ImageLayer) existing.setData(array);
+      const array = { dtype: 'float32' as const, shape: [...shape], data };
+      if (existing instanceof ImageLayer && existing.shape.join() === shape.join()) existing.setData(array);
       else if (!existing) {
         const at = this.model.layers.findIndex(l => l.name === SCRIBBLES);
         this.model.addLayer(new ImageLayer(array, { id: this.model.newLayerId(), name, colormap, contrastLimits: [0, 1], visible, scale: image.scale, translate: image.translate, opacity: 0.6 }));
         if (at >= 0) this.model.moveLayer(this.model.layers.length - 1, at);
       }
     };
-    this._classes.forEach((c, k) => put(probabilityLayerName(c), proba.slice(k * h * w, (k + 1) * h * w), 'gray', false));
+    this._classes.forEach((c, k) => put(probabilityLayerName(c), proba.slice(k * total, (k + 1) * total), 'gray', false));
     put(UNCERTAINTY, uncertainty.slice(), 'magma', false);
     const scribbles = this.scribbles();
     if (scribbles) this.model.select(scribbles.id);

@@ -24,6 +24,8 @@ export class PixelTool {
   private readonly plot = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   private readonly next = el('div', 'jp-SegLab-pixelNext');
   private readonly liveBox = el('input');
+  private readonly threeDBox = el('input');
+  private readonly threeD = el('label', 'jp-SegLab-pixelLive');
   private runs = 0;
   private matrixKey = '';
 
@@ -48,6 +50,11 @@ export class PixelTool {
     const live = el('label', 'jp-SegLab-pixelLive');
     live.append(this.liveBox, document.createTextNode(' live'));
     live.title = 'Train and predict after every stroke';
+    this.threeDBox.type = 'checkbox';
+    this.threeDBox.dataset.action = 'pixel.three_d';
+    this.threeDBox.addEventListener('change', () => this.guard(() => (session.threeD = this.threeDBox.checked), () => (this.threeDBox.checked = session.threeD)));
+    this.threeD.append(this.threeDBox, document.createTextNode(' 3D'));
+    this.threeD.title = 'Classify the whole volume with 3D features (off: the shown slice, with 2D features)';
     const trainNow = textButton('Train', 'Train and predict now', () => void session.train().catch(err => this.fail(err)));
     trainNow.dataset.action = 'pixel.train';
     const features = textButton('Features…', 'Choose the filters and scales', () => (this.matrixBox.hidden = !this.matrixBox.hidden));
@@ -55,7 +62,7 @@ export class PixelTool {
     const addClass = textButton('+ class', 'Add a class', () => this.guard(() => session.addClass()));
     addClass.dataset.action = 'pixel.add_class';
     const controls = el('div', 'jp-SegLab-pixelControls');
-    controls.append(this.classList, addClass, live, trainNow, features);
+    controls.append(this.classList, addClass, live, this.threeD, trainNow, features);
     this.matrixBox.hidden = true;
     this.plot.classList.add('jp-SegLab-importancePlot');
     const results = el('div', 'jp-SegLab-pixelResults');
@@ -87,6 +94,8 @@ export class PixelTool {
     else this.bar.hide();
     this.bar.node.setAttribute('aria-busy', String(s.busy));
     this.liveBox.checked = s.live;
+    this.threeDBox.checked = s.threeD;
+    this.threeD.hidden = !on || !s.canUseVolume;
     this.renderClasses();
     // Rebuilt only when the selection changed (refresh also runs as each training starts and ends).
     const source = s.modelFeatureSource;

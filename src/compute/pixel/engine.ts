@@ -20,8 +20,11 @@ export interface PlaneData {
   /** Identifies the pixels (content hash and plane): a new key drops every cached block. */
   key: string;
   data: Float32Array;
-  shape: [number, number];
+  /** Spatial shape: a plane [h, w] or a volume [d, h, w]. */
+  shape: number[];
   channels: number;
+  /** Voxel size per axis (3D features scale σ by it). */
+  spacing?: number[];
 }
 
 /** A foundation model's embedding of the plane, whose upsampled `channels` follow the filter features. */
@@ -69,7 +72,7 @@ export class PixelWorkerHost implements PixelEngine {
 
   async samples(block: Block, specs: FeatureSpec[], indices: Int32Array): Promise<Float32Array> {
     const features = this.features(block, specs);
-    const size = block.shape[0] * block.shape[1];
+    const size = sizeOf(block);
     const nf = features.length / size;
     const out = new Float32Array(nf * indices.length);
     for (let f = 0; f < nf; f++) for (let k = 0; k < indices.length; k++) out[f * indices.length + k] = features[f * size + indices[k]];
@@ -87,7 +90,7 @@ export class PixelWorkerHost implements PixelEngine {
   async predict(block: Block, specs: FeatureSpec[]): Promise<Float32Array> {
     if (!this.forest) throw new Error('no classifier trained yet');
     const features = this.features(block, specs);
-    const size = block.shape[0] * block.shape[1];
+    const size = sizeOf(block);
     if (features.length !== this.forest.nFeatures * size) {
       throw new Error(`the classifier takes ${this.forest.nFeatures} features, this feature set makes ${features.length / size}`);
     }
@@ -107,14 +110,14 @@ export class PixelWorkerHost implements PixelEngine {
 
   /** The filters' features, then the embedding's channels (either may be absent: model features alone). */
   private computeFeatures(plane: PlaneData, block: Block, specs: FeatureSpec[]): Float32Array {
-    const size = block.shape[0] * block.shape[1];
-    const filters = specs.length ? computeBlockFeatures({ data: plane.data, shape: plane.shape, channels: plane.channels }, block, specs).data : new Float32Array(0);
+    const size = sizeOf(block);
+    const filters = specs.length ? computeBlockFeatures({ data: plane.data, shape: plane.shape, channels: plane.channels, spacing: plane.spacing }, block, specs).data : new Float32Array(0);
     const e = this.embedding;
     if (!e) {
       if (!specs.length) throw new Error('no features: choose filters or turn the model features on');
       return filters;
     }
-    if (e.grid.planeShape[0] !== plane.shape[0] || e.grid.planeShape[1] !== plane.shape[1]) {
+    if (plane.shape.length !== 2 || e.grid.planeShape[0] !== plane.shape[0] || e.grid.planeShape[1] !== plane.shape[1]) {
       throw new Error(`the embedding was computed for a ${e.grid.planeShape.join('×')} plane, the plane is ${plane.shape.join('×')}`);
     }
     const out = new Float32Array(filters.length + e.channels.length * size);
@@ -150,9 +153,11 @@ export class PixelWorkerHost implements PixelEngine {
   }
 }
 
-/** Which engine of `n` a block goes to: the same one every time (its features stay cached there). */
-export function engineFor(block: Block, tile: number, n: number): number {
-  const ty = Math.floor(block.start[0] / tile);
-  const tx = Math.floor(block.start[1] / tile);
-  return (ty * 7919 + tx) % n;
+const sizeOf = (block: Block) => block.shape.reduce((a, b) => a * b, 1);
+
+/** Which engine of `n` a block of a `tile` grid goes to: the same one every time (its features stay cached there). */
+export function engineFor(block: Block, tile: readonly number[], n: number): number {
+  let h = 0;
+  block.start.forEach((s, a) => (h = (h * 7919 + Math.floor(s / tile[a])) % 1000003));
+  return h % n;
 }
