@@ -574,8 +574,26 @@ export class PixelSession {
       const layer = new LabelsLayer({ dtype: 'uint8', shape: image.shape, data: new Uint8Array(size) }, { id: this.model.newLayerId(), name: SCRIBBLES, scale: image.scale, translate: image.translate, brushSize: 3, opacity: 1 });
       this.model.addLayer(layer);
       layer.mode = 'paint';
+    } else {
+      this.adoptClassesOf(existing);
     }
     this.applyColors();
+  }
+
+  /**
+   * Scribbles already there (restored after a reload or a kernel restart, or set from Python)
+   * keep every class they hold: missing classes are added (named "class k"), so none of their
+   * strokes is left out of training.
+   */
+  private adoptClassesOf(scribbles: LabelsLayer): void {
+    const data = scribbles.data.data as Uint8Array;
+    let top = 0;
+    for (let i = 0; i < data.length; i++) if (data[i] > top) top = data[i];
+    if (top > MAX_CLASSES) this.events.message?.(`"${SCRIBBLES}" holds labels up to ${top}; classes above ${MAX_CLASSES} are not trained`, true);
+    while (this._classes.length < Math.min(top, MAX_CLASSES)) {
+      const n = this._classes.length;
+      this._classes.push({ name: checkClassName(`class ${n + 1}`, this._classes), color: CLASS_PALETTE[n % CLASS_PALETTE.length] });
+    }
   }
 
   private outputLayers(image: ImageLayer): LabelsLayer {

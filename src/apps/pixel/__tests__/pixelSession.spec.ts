@@ -98,6 +98,23 @@ maybe('pixel classification session', () => {
     expect(session.classes.map(c => c.name)).toEqual(['background', 'dirt <script>']);
     expect(() => session.removeClass(0)).toThrow(/at least two classes/);
   });
+
+  it('keeps every class of scribbles already there (a reload, a kernel restart): none is left out', async () => {
+    session.stop();
+    const scribbles = model.layers.find(l => l.name === SCRIBBLES) as LabelsLayer;
+    const d = new Uint8Array(data.scribbles);
+    // A third class: a stroke of 3s across the image's top rows (its own kind of pixels there).
+    for (let c = 10; c < 200; c++) d[3 * data.w + c] = 3;
+    scribbles.writeRegion([0, 0], { dtype: 'uint8', shape: [data.h, data.w], data: d });
+    const again = new PixelSession(model, [new PixelWorkerHost()]);
+    again.live = false;
+    again.start();
+    expect(again.classes.map(c => c.name)).toEqual(['background', 'foreground', 'class 3']);
+    const result = await again.train();
+    expect(result?.counts[2]).toBe(190);
+    expect(result?.forest.nClasses).toBe(3);
+    again.dispose();
+  }, 120000);
 });
 
 describe('pixel classification of an nD image', () => {
