@@ -14,8 +14,7 @@ import { featureHalo, featureNames, FeatureSpec, FILTERS } from '../../core/feat
 import { prepare, assemble, Forest } from '../../core/forest/forest';
 import { compileForest } from '../../core/forest/compiled';
 import { EmbeddingFeatureInfo, PortableClassifier, toPortable } from '../../core/forest/portable';
-import { embeddingFeatureName, EmbeddingGrid, varyingChannels } from '../../core/features/embeddingFeatures';
-import { SAM_INPUT_SIZE } from '../../core/sam/transforms';
+import { embeddingFeatureName } from '../../core/features/embeddingFeatures';
 import { engineFor, PixelEngine } from '../../compute/pixel/engine';
 import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
@@ -24,6 +23,9 @@ import { checkClassName, checkColor, CLASS_PALETTE, DEFAULT_CLASSES, MAX_CLASSES
 import type { PlaneRef } from './planeIO';
 import { blockAt, orderBlocks, stridesOf, subsample, tileOf, tilesOf, writeBlock } from './planeBlocks';
 import { canClassifyVolume, Domain, planeDomain, volumeDomain } from './domain';
+import { EmbeddingFeeder, ModelFeatureSource } from './modelFeatures';
+
+export type { ModelFeatureSource } from './modelFeatures';
 
 export const SCRIBBLES = 'scribbles';
 export const SEGMENTATION = 'segmentation';
@@ -41,19 +43,6 @@ export const DEFAULT_FEATURES: readonly FeatureSpec[] = [{ filter: 'gaussian', s
 export interface SessionEvents {
   message?(text: string, isError: boolean): void;
   progress?(label: string | null, fraction: number, cancel?: () => void): void;
-}
-
-/** SAM's embedding grid: 64 × 64 cells of 16 pixels over the 1024² input. */
-export const EMBEDDING_GRID = 64;
-
-/**
- * Where model features come from: the segment tool's SAM-family model and its embedding cache
- * (so an embedding is computed once for segmenting and classifying).
- */
-export interface ModelFeatureSource {
-  /** The model now in use (id, and its encoder's sha256 when known). */
-  model(): { id: string; sha256: string | null };
-  embedding(image: ImageLayer, plane: PlaneRef, signal: AbortSignal): Promise<{ embeddings: Float32Array; inputSize: [number, number]; originalSize: [number, number] }>;
 }
 
 export interface TrainingResult {
@@ -83,8 +72,7 @@ export class PixelSession {
   private _threeD = true;
   /** The domain of the last complete prediction (its shape, spacing and axes). */
   private _resultDomain: Domain | null = null;
-  /** The embedding channels used, per embedding key (found once per plane and model). */
-  private embeddingChannels = new Map<string, number[]>();
+  private readonly embeddings = new EmbeddingFeeder();
   private _embeddingInfo: EmbeddingFeatureInfo | null = null;
   /** Set by the host (the Jupyter plugin) where a SAM-family model is configured. */
   modelFeatureSource: ModelFeatureSource | null = null;
@@ -92,7 +80,6 @@ export class PixelSession {
   private _probabilities: Float32Array | null = null;
   private _uncertainty: Float32Array | null = null;
   private planeKey = '';
-  private embeddingKey: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private controller: AbortController | null = null;
   private running: Promise<void> | null = null;
@@ -147,13 +134,7 @@ export class PixelSession {
   }
   /** Whether the image in use can be classified as a volume. */
   get canUseVolume(): boolean {
-    const on = this._threeD;
-    this._threeD = true;
-    try {
-      return this._image !== null && this._plane !== null && this.domainFor(this._image, this._plane, 0).shape.length === 3;
-    } finally {
-      this._threeD = on;
-    }
+    return this._image !== null && this._plane !== null && this.domainFor(this._image, this._plane, 0, true).shape.length === 3;
   }
   /** Whether the model's upsampled embedding is among the features. */
   get modelFeatures(): boolean {
@@ -481,8 +462,8 @@ export class PixelSession {
    * The volume when "3D" is on and the image is one whose every axis can hold the features'
    * reach (a stack of a few slices cannot take σ = 5 in z: it is classified slice by slice).
    */
-  private domainFor(image: ImageLayer, plane: PlaneRef, version: number): Domain {
-    if (this._threeD && canClassifyVolume(image, plane.displayed)) {
+  private domainFor(image: ImageLayer, plane: PlaneRef, version: number, threeD = this._threeD): Domain {
+    if (threeD && canClassifyVolume(image, plane.displayed)) {
       const volume = volumeDomain(image, plane.step, version);
       const halo = featureHalo(this._features, { ndim: 3, spacing: volume.spacing });
       if (halo.every((r, a) => r < volume.shape[a])) return volume;
@@ -498,38 +479,11 @@ export class PixelSession {
     this.planeKey = domain.key;
   }
 
-  /**
-   * Model features on: the plane's embedding (from the segment tool's cache, computed there
-   * when new) goes to the engines with the channels that vary over the image; off: none.
-   */
-  private async sendEmbedding(image: ImageLayer, plane: PlaneRef, domain: Domain, signal: AbortSignal): Promise<EmbeddingFeatureInfo | null> {
-    const source = this.modelFeatureSource;
-    if (!this._modelFeatures || !source) {
-      if (this.embeddingKey !== null) await Promise.all(this.engines.map(e => e.setEmbedding(null)));
-      this.embeddingKey = null;
-      return null;
-    }
-    if (domain.shape.length !== 2) throw new Error('model features are 2D: turn "3D" off to classify this image slice by slice');
-    const [h, w] = domain.shape;
-    const model = source.model();
-    this.events.progress?.(`embedding "${image.name}" with ${model.id}`, 0.02, () => this.controller?.abort());
-    const e = await source.embedding(image, plane, signal);
-    if (e.originalSize[0] !== h || e.originalSize[1] !== w) throw new Error(`the embedding is of a ${e.originalSize.join('×')} plane, "${image.name}" shows ${h}×${w}`);
-    const cells = EMBEDDING_GRID * EMBEDDING_GRID;
-    if (e.embeddings.length % cells !== 0) throw new Error(`the model's embedding has ${e.embeddings.length} values, not a multiple of ${EMBEDDING_GRID}×${EMBEDDING_GRID}`);
-    const grid: EmbeddingGrid = { data: e.embeddings, channels: e.embeddings.length / cells, grid: EMBEDDING_GRID, frame: SAM_INPUT_SIZE, inputSize: e.inputSize, planeShape: [h, w] };
-    const key = `${model.id}@${model.sha256 ?? ''}|${this.planeKey}`;
-    let channels = this.embeddingChannels.get(key);
-    if (!channels) {
-      channels = varyingChannels(grid);
-      if (channels.length === 0) throw new Error(`${model.id}'s embedding of "${image.name}" is the same everywhere: it has nothing to classify by`);
-      this.embeddingChannels.set(key, channels);
-      while (this.embeddingChannels.size > 64) this.embeddingChannels.delete(this.embeddingChannels.keys().next().value!);
-    }
-    // Sent once per key (4 MB for SAM, copied to every worker).
-    if (key !== this.embeddingKey) await Promise.all(this.engines.map(en => en.setEmbedding({ key, grid, channels: channels! })));
-    this.embeddingKey = key;
-    return { model_id: model.id, model_sha256: model.sha256, channels: [...channels], grid: EMBEDDING_GRID, frame: SAM_INPUT_SIZE };
+  /** Model features on: the plane's embedding goes to the engines (./modelFeatures.ts); off: none. */
+  private sendEmbedding(image: ImageLayer, plane: PlaneRef, domain: Domain, signal: AbortSignal): Promise<EmbeddingFeatureInfo | null> {
+    const source = this._modelFeatures ? this.modelFeatureSource : null;
+    const progress = (label: string) => this.events.progress?.(label, 0.02, () => this.controller?.abort());
+    return this.embeddings.send(this.engines, source, { image, plane, shape: domain.shape, planeKey: this.planeKey, signal, progress });
   }
 
   /** Bumped whenever the image's data is replaced (`data` events), so cached features are dropped. */
