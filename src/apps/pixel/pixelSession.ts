@@ -36,6 +36,8 @@ export const probabilityLayerName = (c: PixelClass) => `probability: ${c.name}`;
 export const MAX_SAMPLES = 100_000;
 export const N_TREES = 100;
 export const DEBOUNCE_MS = 400;
+/** Voxels of a volume classified in 3D: each worker holds them as float32 (256 MB at most). */
+export const MAX_VOLUME_VOXELS = 2 ** 26;
 
 /** ilastik-like default selection: every filter at σ 0.7, 1.6, 3.5 and 5.0, and Gaussian 0.3. */
 export const DEFAULT_FEATURES: readonly FeatureSpec[] = [{ filter: 'gaussian', sigma: 0.3 }, ...[0.7, 1.6, 3.5, 5.0].flatMap(sigma => FILTERS.map(filter => ({ filter, sigma })))];
@@ -80,6 +82,7 @@ export class PixelSession {
   private _probabilities: Float32Array | null = null;
   private _uncertainty: Float32Array | null = null;
   private planeKey = '';
+  private volumeNote = '';
   private timer: ReturnType<typeof setTimeout> | null = null;
   private controller: AbortController | null = null;
   private running: Promise<void> | null = null;
@@ -352,7 +355,10 @@ export class PixelSession {
     if (!image || !plane || !scribbles) return null;
     const t0 = performance.now();
     const version = this.dataVersion(image);
-    const domain = this.domainFor(image, plane, version);
+    const domain = this.domainFor(image, plane, version, this._threeD, reason => {
+      if (reason !== this.volumeNote) this.events.message?.(reason, false); // said once, not every run
+      this.volumeNote = reason;
+    });
     const shape = domain.shape;
     const nd = shape.length;
     const cancel = () => this.controller?.abort();
@@ -460,13 +466,17 @@ export class PixelSession {
 
   /**
    * The volume when "3D" is on and the image is one whose every axis can hold the features'
-   * reach (a stack of a few slices cannot take σ = 5 in z: it is classified slice by slice).
+   * reach (a stack of a few slices cannot take σ = 5 in z) and whose voxels each worker can
+   * hold; otherwise the shown plane (`why` says why not the volume).
    */
-  private domainFor(image: ImageLayer, plane: PlaneRef, version: number, threeD = this._threeD): Domain {
+  private domainFor(image: ImageLayer, plane: PlaneRef, version: number, threeD = this._threeD, why?: (reason: string) => void): Domain {
     if (threeD && canClassifyVolume(image, plane.displayed)) {
       const volume = volumeDomain(image, plane.step, version);
       const halo = featureHalo(this._features, { ndim: 3, spacing: volume.spacing });
-      if (halo.every((r, a) => r < volume.shape[a])) return volume;
+      const voxels = volume.shape.reduce((a, b) => a * b, 1);
+      if (voxels > MAX_VOLUME_VOXELS) why?.(`"${image.name}" has ${voxels} voxels per volume, more than the ${MAX_VOLUME_VOXELS} a worker holds for 3D features: classifying the shown slice`);
+      else if (halo.some((r, a) => r >= volume.shape[a])) why?.(`"${image.name}" is too thin for these features in 3D (σ = ${Math.max(...this._features.map(f => f.sigma))} reaches ${Math.max(...halo)} voxels): classifying the shown slice`);
+      else return volume;
     }
     return planeDomain(image, plane, version);
   }

@@ -128,8 +128,11 @@ describe('pixel classification of an nD image', () => {
     model.addImage({ dtype: 'float32', shape: [d, h, w], data }, { name: 'stack' });
     model.dims.currentStep = [1, 0, 0];
     const session = new PixelSession(model, [new PixelWorkerHost()]);
+    const said: string[] = [];
+    session.events = { message: text => said.push(text) };
     session.live = false;
     session.start();
+    expect(session.canUseVolume).toBe(false); // 3 slices cannot take σ = 5 in z
     const scribbles = model.layers.find(l => l.name === SCRIBBLES) as LabelsLayer;
     const s = scribbles.data.data as Uint8Array;
     for (let c = 24; c < 40; c++) s[(1 * h + 28) * w + c] = 2; // inside the square
@@ -141,6 +144,7 @@ describe('pixel classification of an nD image', () => {
     expect(seg[(1 * h + 5) * w + 5]).toBe(1);
     expect(seg.subarray(0, h * w).every(v => v === 0)).toBe(true); // slice 0 untouched
     expect(model.layers.find(l => l.name === UNCERTAINTY)).toBeUndefined();
+    expect(said.some(m => /"stack" is too thin for these features in 3D \(σ = 5 reaches 27 voxels\): classifying the shown slice/.test(m))).toBe(true);
     session.dispose();
   });
 });
