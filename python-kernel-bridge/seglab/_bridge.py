@@ -177,6 +177,8 @@ class CommBridge:
             self._sync_specs()
             if msg.get("props"):
                 self._forward_props(layer, msg["props"])
+                if "label_classes" in msg["props"]:
+                    self._autosave.schedule()  # class names are annotations too
                 if {"scale", "translate"} & set(msg["props"]):
                     self._dims._layers_changed(self._layer_list._items)  # the frontend did the same
             if msg["data_changed"] and layer.kind in ("points", "shapes") and (

@@ -53,10 +53,14 @@ PROPERTY_DTYPES = ("float64", "int64", "bool", "str")
 DISPLAY_FIELDS = {
     "*": ("name", "visible", "opacity", "blending", "scale", "translate"),
     "image": ("colormap", "contrast_limits", "gamma", "interpolation"),
-    "labels": ("selected_label", "mode"),
+    "labels": ("selected_label", "mode", "label_classes"),
     "points": (),
     "shapes": (),
 }
+#: Label ids 1..n a labels layer may name and colour (``label_classes``; the frontend's shader
+#: holds their colours), and characters of one name.
+MAX_LABEL_CLASSES = 16
+MAX_LABEL_CLASS_NAME = 64
 ITEM_FIELDS = {
     "image": (), "labels": (),
     "points": ("size", "face_color", "properties"),

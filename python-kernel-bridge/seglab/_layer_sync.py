@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _DISPLAY = ("name", "opacity", "blending", "scale", "translate", "visible")
 _KIND_DISPLAY = {
     "image": ("colormap", "contrast_limits", "gamma", "interpolation"),
-    "labels": ("selected_label", "mode"),
+    "labels": ("selected_label", "mode", "label_classes"),
     "points": (),
     "shapes": (),
 }

@@ -8,7 +8,8 @@ complete). After a kernel restart, ``viewer.restore_annotations()`` (or
 :func:`load_annotations`) brings them back. Files: ``seglab-annotations.json`` naming them;
 per layer a ``<name>.npy`` (labels pixels; points as (N, D) coordinates) or, for shapes, a
 ``<name>.npz`` holding ``vertices`` (all shapes' vertices, one after the other), ``counts``
-(vertices per shape) and ``types`` (napari shape types).
+(vertices per shape) and ``types`` (napari shape types). A labels layer's entry also keeps
+its ``label_classes`` (the class names and colours of pixel-classification scribbles).
 """
 
 from __future__ import annotations
@@ -90,8 +91,11 @@ def save_annotations(viewer: "Viewer", folder: Union[str, os.PathLike]) -> Path:
     for layer, data, shape_types in layers:
         file = _file_name(layer.name, taken, ".npz" if layer.kind == "shapes" else ".npy")
         _write_atomically(folder / file, _writer(layer.kind, data, shape_types))
-        entries.append({"name": layer.name, "kind": layer.kind, "file": file,
-                        "scale": list(layer.scale), "translate": list(layer.translate)})
+        entry = {"name": layer.name, "kind": layer.kind, "file": file,
+                 "scale": list(layer.scale), "translate": list(layer.translate)}
+        if layer.kind == "labels":
+            entry["label_classes"] = list(layer.label_classes)
+        entries.append(entry)
     manifest = json.dumps({"version": 1, "layers": entries}, indent=1).encode()
     _write_atomically(folder / MANIFEST, lambda f: f.write(manifest))
     return folder
@@ -99,7 +103,8 @@ def save_annotations(viewer: "Viewer", folder: Union[str, os.PathLike]) -> Path:
 
 def load_annotations(folder: Union[str, os.PathLike]) -> List[Dict[str, Any]]:
     """The layers saved in ``folder``: dicts with ``name``, ``kind``, ``data`` (numpy; for
-    shapes a list of vertex arrays and ``shape_type``), ``scale``, ``translate``. Raises
+    shapes a list of vertex arrays and ``shape_type``), ``scale``, ``translate`` (labels:
+    ``label_classes`` too, empty in folders saved before it was kept). Raises
     ``FileNotFoundError`` when nothing was saved there."""
     folder = Path(folder)
     manifest = folder / MANIFEST
@@ -112,6 +117,8 @@ def load_annotations(folder: Union[str, os.PathLike]) -> List[Dict[str, Any]]:
     for entry in content["layers"]:
         if entry.get("kind") not in _KINDS or "/" in entry["file"] or "\\" in entry["file"]:
             raise ValueError(f"{manifest}: unexpected entry {entry!r}")
+        if entry["kind"] == "labels":
+            entry = {**entry, "label_classes": entry.get("label_classes", [])}
         out.append({**entry, **_read(entry["kind"], folder / entry["file"])})
     return out
 

@@ -12,8 +12,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ._frontend import (
     BLENDINGS, COLORMAPS, DISPLAY_FIELDS, INTERPOLATIONS, ITEM_FIELDS, KINDS, LABELS_MODES,
-    MAX_ARRAY_BYTES, MAX_ID_LENGTH, MAX_ITEM_LIST, MAX_NDIM, MAX_POINTS, MAX_PROPERTIES,
-    MAX_SAFE_INTEGER, MAX_SHAPES, MAX_STRING_LENGTH, MAX_VERTICES, MIN_NDIM, PROPERTY_DTYPES,
+    MAX_ARRAY_BYTES, MAX_ID_LENGTH, MAX_ITEM_LIST, MAX_LABEL_CLASS_NAME, MAX_LABEL_CLASSES, MAX_NDIM,
+    MAX_POINTS, MAX_PROPERTIES, MAX_SAFE_INTEGER, MAX_SHAPES, MAX_STRING_LENGTH, MAX_VERTICES, MIN_NDIM, PROPERTY_DTYPES,
     SHAPE_VERTICES,
 )
 from .arrays import LABEL_DTYPES, RGB_DTYPES, SUPPORTED_DTYPES
@@ -160,6 +160,20 @@ def _contrast_limits(value: Any, field: str) -> None:
         fail(field, "[lo, hi] with lo < hi", value)
 
 
+def _label_classes(value: Any, field: str) -> None:
+    names = set()
+    for k, entry in enumerate(check_list(value, field, max_len=MAX_LABEL_CLASSES)):
+        at = f"{field}[{k}]"
+        check_object(entry, at)
+        if set(entry) != {"name", "color"}:
+            fail(at, "an object with the keys name and color", sorted(entry))
+        name = check_str(entry["name"], f"{at}.name", MAX_LABEL_CLASS_NAME)
+        if name in names:
+            fail(f"{at}.name", "a name no other class has", name)
+        names.add(name)
+        check_color(entry["color"], f"{at}.color")
+
+
 _DISPLAY_CHECKS = {
     "name": lambda v, f, n: check_str(v, f, MAX_STRING_LENGTH),
     "visible": lambda v, f, n: check_bool(v, f),
@@ -173,6 +187,7 @@ _DISPLAY_CHECKS = {
     "interpolation": lambda v, f, n: check_enum(v, f, INTERPOLATIONS),
     "selected_label": lambda v, f, n: check_int(v, f),
     "mode": lambda v, f, n: check_enum(v, f, LABELS_MODES),
+    "label_classes": lambda v, f, n: _label_classes(v, f),
 }
 _ITEM_CHECKS = {
     "size": lambda v, f, n: _per_item(v, f, n, lambda x, at: check_number(x, at, above=0)),

@@ -7,12 +7,14 @@ tuples) or raises ``TypeError``/``ValueError`` saying what was expected.
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import colors
 from ._frontend import (
-    BLENDINGS, COLORMAPS, INTERPOLATIONS, LABELS_MODES, MAX_SAFE_INTEGER, MAX_STRING_LENGTH,
+    BLENDINGS, COLORMAPS, INTERPOLATIONS, LABELS_MODES, MAX_LABEL_CLASS_NAME, MAX_LABEL_CLASSES,
+    MAX_SAFE_INTEGER, MAX_STRING_LENGTH,
 )
 
 #: Elements above which contrast limits come from a few planes, as napari does.
@@ -80,6 +82,40 @@ def selected_label(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= MAX_SAFE_INTEGER:
         raise ValueError(f"selected_label: expected an int in [0, 2**53 - 1], got {value!r}")
     return int(value)
+
+
+def label_classes(value: Any) -> Tuple[Dict[str, str], ...]:
+    """What label ids 1..n mean: entry k names label k + 1 and gives its colour. Takes
+    ``{"name": ..., "color": ...}`` dicts or ``(name, color)`` pairs (any colour napari takes);
+    returns the dicts with ``#rrggbbaa`` colours, as they travel."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
+        raise TypeError(f"label_classes: expected a list of (name, colour) pairs or {{'name', 'color'}} dicts, "
+                        f"got {type(value).__name__}")
+    if len(value) > MAX_LABEL_CLASSES:
+        raise ValueError(f"label_classes: expected at most {MAX_LABEL_CLASSES} classes, got {len(value)}")
+    out, seen = [], set()
+    for k, entry in enumerate(value):
+        what = f"label_classes[{k}]"
+        if isinstance(entry, Mapping):
+            if set(entry) != {"name", "color"}:
+                raise ValueError(f"{what}: expected the keys 'name' and 'color', got {sorted(map(str, entry))}")
+            label, color = entry["name"], entry["color"]
+        elif isinstance(entry, (tuple, list)) and len(entry) == 2:
+            label, color = entry
+        else:
+            raise TypeError(f"{what}: expected a (name, colour) pair or a {{'name', 'color'}} dict, got {entry!r:.80}")
+        if not isinstance(label, str) or not 1 <= len(label) <= MAX_LABEL_CLASS_NAME:
+            raise ValueError(f"{what}: expected a name of 1 to {MAX_LABEL_CLASS_NAME} characters, got {label!r:.80}")
+        if label in seen:
+            raise ValueError(f"{what}: the name {label!r} is taken by another class")
+        seen.add(label)
+        rgba = colors.to_rgba(color, None, f"{what} colour")
+        if rgba.ndim != 1:
+            raise ValueError(f"{what}: expected one colour, got {color!r:.80}")
+        out.append({"name": label, "color": colors.to_wire(rgba)})
+    return tuple(out)
 
 
 def contrast_limits(value: Any) -> Tuple[float, float]:

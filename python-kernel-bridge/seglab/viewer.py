@@ -135,11 +135,14 @@ class Viewer(CommBridge, SegmentMixin, PixelMixin, TileServer, LayerSync, TabSyn
 
     def add_labels(self, data: Any, *, name: Optional[str] = None, opacity: Any = 0.7,
                    blending: Any = "translucent", scale: Any = None, translate: Any = None,
-                   visible: Any = True, selected_label: Any = 1, mode: Any = "pan_zoom") -> LabelsLayer:
-        """Add integer labels (2 to 5 dims). ``bool`` masks become ``uint8``; floats are refused."""
+                   visible: Any = True, selected_label: Any = 1, mode: Any = "pan_zoom",
+                   label_classes: Any = None) -> LabelsLayer:
+        """Add integer labels (2 to 5 dims). ``bool`` masks become ``uint8``; floats are refused.
+        ``label_classes``: names and colours of ids 1..n (see ``LabelsLayer.label_classes``)."""
         layer = _builders.labels_layer(
             self, data, name=name, opacity=opacity, blending=blending, scale=scale,
-            translate=translate, visible=visible, selected_label=selected_label, mode=mode)
+            translate=translate, visible=visible, selected_label=selected_label, mode=mode,
+            label_classes=label_classes)
         self._add([layer])
         return layer
 
@@ -201,11 +204,13 @@ class Viewer(CommBridge, SegmentMixin, PixelMixin, TileServer, LayerSync, TabSyn
                 else existing.shape_type == saved["shape_type"] if kind == "shapes" else True)
             if same:
                 existing.data = data
+                if kind == "labels":
+                    existing.label_classes = saved["label_classes"]
             place = {"name": name, "scale": saved["scale"], "translate": saved["translate"]}
             if same:
                 out.append(existing)
             elif kind == "labels":
-                out.append(self.add_labels(data, **place))
+                out.append(self.add_labels(data, label_classes=saved["label_classes"], **place))
             elif kind == "points":
                 out.append(self.add_points(data, ndim=data.shape[1], **place))
             else:

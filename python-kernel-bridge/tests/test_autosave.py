@@ -46,6 +46,42 @@ def test_edits_are_written_after_a_moment_and_come_back_in_a_new_viewer(monkeypa
     np.testing.assert_array_equal(added.source_data, saved["data"])
 
 
+def test_class_names_set_in_the_viewer_are_saved_and_restored_with_the_scribbles(monkeypatch, tmp_path):
+    """The Classify tool keeps its class names and colours in the scribbles layer's
+    label_classes: a rename in the viewer (a layer-update carrying only that field) is
+    saved, and comes back after a kernel restart, into an existing layer or a new one."""
+    monkeypatch.setattr(autosave, "DELAY_S", 0.05)
+    v = capturing_viewer(monkeypatch, autosave=tmp_path / "ann")
+    scribbles = v.add_labels(np.zeros((20, 30), np.uint8), name="scribbles")
+    paint(v, scribbles, (2, 2), (4, 9), 3)
+    classes = [{"name": "background", "color": "#4363d8ff"}, {"name": "nucleus", "color": "#ffe119ff"},
+               {"name": "dividing <b>cell</b>", "color": "#e6194bff"}]
+    frontend(v, type="layer-update", layer_id=scribbles.id, revision=scribbles.revision + 1, data_changed=False,
+             props={"label_classes": classes})
+    assert scribbles.label_classes == tuple(classes)
+    time.sleep(0.3)
+    (entry,) = json.loads((tmp_path / "ann" / "seglab-annotations.json").read_text())["layers"]
+    assert entry["label_classes"] == classes
+
+    v2 = capturing_viewer(monkeypatch, autosave=tmp_path / "ann")
+    same = v2.add_labels(np.zeros((20, 30), np.uint8), name="scribbles")
+    v2.restore_annotations()
+    assert same.label_classes == tuple(classes) and int((same.source_data == 3).sum()) == 14
+    (added,) = capturing_viewer(monkeypatch).restore_annotations(tmp_path / "ann")
+    assert added.label_classes == tuple(classes)
+
+
+def test_folders_saved_before_label_classes_were_kept_restore_without_names(monkeypatch, tmp_path):
+    v = capturing_viewer(monkeypatch)
+    v.add_labels(np.ones((4, 4), np.uint8), name="old")
+    v.save_annotations(tmp_path)
+    manifest = json.loads((tmp_path / "seglab-annotations.json").read_text())
+    del manifest["layers"][0]["label_classes"]
+    (tmp_path / "seglab-annotations.json").write_text(json.dumps(manifest))
+    (layer,) = capturing_viewer(monkeypatch).restore_annotations(tmp_path)
+    assert layer.label_classes == ()
+
+
 def test_save_and_restore_need_a_folder_and_say_what_is_missing(monkeypatch, tmp_path):
     v = capturing_viewer(monkeypatch)
     with pytest.raises(ValueError, match="expected a folder"):

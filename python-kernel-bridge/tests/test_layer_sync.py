@@ -67,7 +67,7 @@ def test_a_layer_made_in_the_viewer_is_adopted_with_its_data(viewer):
     painted[2:5, 3:6] = 7
     desc = {"id": "layer-9", "name": "Labels", "kind": "labels", "ndim": 2, "revision": 3, "visible": True,
             "opacity": 0.7, "blending": "translucent", "scale": [1.0, 1.0], "translate": [0.0, 0.0],
-            "dtype": "int32", "shape": [8, 8], "selected_label": 7, "mode": "paint"}
+            "dtype": "int32", "shape": [8, 8], "selected_label": 7, "mode": "paint", "label_classes": []}
     header = {"id": "tr-1", "nbytes": painted.nbytes, "chunk_bytes": painted.nbytes, "n_chunks": 1}
     frontend(viewer, type="data-reply", request_id=request["request_id"], layer=desc, transfer=header)
     frontend(viewer, [memoryview(painted.tobytes())], type="chunk", transfer_id="tr-1", index=0, offset=0)

@@ -176,6 +176,26 @@ def test_labels(viewer):
         lab.selected_label = -1
 
 
+def test_labels_classes_name_and_colour_ids_and_refuse_what_cannot_travel(viewer):
+    lab = viewer.add_labels(np.zeros((4, 4), np.uint8), label_classes=[("background", "blue"), ("nucleus", (1, 1, 0))])
+    assert lab.label_classes == ({"name": "background", "color": "#0000ffff"}, {"name": "nucleus", "color": "#ffff00ff"})
+    lab.label_classes = [{"name": "cell", "color": "#ff000080"}]
+    assert viewer.sent[-1][0]["type"] == "layer-props" and viewer.sent[-1][0]["props"] == {
+        "label_classes": [{"name": "cell", "color": "#ff000080"}]}
+    assert viewer.add_labels(np.zeros((2, 2), np.uint8)).label_classes == ()
+    for bad, message in [
+        ([("a", "red")] * 2, r"label_classes\[1\]: the name 'a' is taken"),
+        ([(f"c{k}", "red") for k in range(17)], "at most 16 classes"),
+        ([("", "red")], r"label_classes\[0\]: expected a name of 1 to 64"),
+        ([("a", "nocolour")], r"label_classes\[0\] colour"),
+        ([{"name": "a"}], r"expected the keys 'name' and 'color'"),
+        ("abc", "expected a list of"),
+    ]:
+        with pytest.raises((ValueError, TypeError), match=message):
+            lab.label_classes = bad
+    assert lab.label_classes == ({"name": "cell", "color": "#ff000080"},)
+
+
 def test_points(viewer):
     pts = viewer.add_points([[1, 2], [3, 4]], size=[5, 6], face_color="red", properties={"k": ["a", "b"]})
     assert pts.data.dtype == np.float64 and pts.data.shape == (2, 2) and pts.size.tolist() == [5, 6]

@@ -43,6 +43,7 @@ def kernel_messages() -> List[Any]:
                        shape_type=["ellipse", "polygon", "line", "path"], edge_width=[0, 1, 2, 3])
     v.add_shapes(name="no shapes")
     labels.mode, labels.selected_label, labels.opacity = "paint", 2**53 - 1, 0.25
+    labels.label_classes = [("background", "blue"), {"name": "nucleus", "color": (1, 0.9, 0.1)}]
     pts.face_color, pts.size = [(0, 0, 1), "white"], 7
     shp.edge_color, shp.properties = "blue", {"id": [1, 2, 3, 4]}
     shp.translate = (5, -5)

@@ -48,6 +48,7 @@ export type {
   KernelMessage,
   LabelDType,
   LabelsDescriptor,
+  WireLabelClass,
   LabelsMode,
   LayerDescriptor,
   LayerKind,

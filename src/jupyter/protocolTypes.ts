@@ -74,6 +74,12 @@ export interface DisplayFields {
   interpolation: Interpolation;
   selected_label: number;
   mode: LabelsMode;
+  label_classes: WireLabelClass[];
+}
+/** Label id k + 1's name and colour, entry k of a labels layer's `label_classes`. */
+export interface WireLabelClass {
+  name: string;
+  color: HexColor;
 }
 /** Per-item fields of points and shapes (`layer-props` only, kernel -> frontend). */
 export interface ItemFields {
@@ -116,6 +122,7 @@ export interface LabelsDescriptor extends CommonDescriptor {
   shape: number[];
   selected_label: number;
   mode: LabelsMode;
+  label_classes: WireLabelClass[];
 }
 export interface PointsDescriptor extends CommonDescriptor {
   kind: 'points';

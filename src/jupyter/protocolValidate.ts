@@ -3,6 +3,7 @@ import { COLORMAP_NAMES } from '../core/colormaps';
 import { bytesPerElement, DType, DTYPES } from '../core/dtypes';
 import { checkPyramid, PyramidError } from '../core/pyramid';
 import { MAX_ZOOM, MIN_ZOOM } from '../viewer/model/camera';
+import { MAX_LABEL_CLASS_NAME, MAX_LABEL_CLASSES } from '../viewer/model/labelsValidation';
 import { checkPosition, checkUnit, checkVisible, ScaleBarError } from '../viewer/model/scaleBar';
 import { validateEmbeddingsData, validateModelData, validateSegmentRequest } from './protocolSegment';
 import { validatePixelRequest } from './protocolPixel';
@@ -77,8 +78,24 @@ const DISPLAY_CHECKS: Record<keyof DisplayFields, Check> = {
   gamma: (v, f) => requireNumber(v, f, { above: 0 }),
   interpolation: (v, f) => requireEnum(v, f, INTERPOLATIONS),
   selected_label: (v, f) => requireInt(v, f),
-  mode: (v, f) => requireEnum(v, f, LABELS_MODES)
+  mode: (v, f) => requireEnum(v, f, LABELS_MODES),
+  label_classes: (v, f) => requireLabelClasses(v, f)
 };
+
+/** Entry k names and colours label k + 1: distinct names, '#rrggbbaa' colours, at most 16. */
+function requireLabelClasses(value: unknown, field: string): void {
+  const names = new Set<string>();
+  requireList(value, field, undefined, MAX_LABEL_CLASSES).forEach((entry, k) => {
+    const at = `${field}[${k}]`;
+    const o = requireObject(entry, at);
+    const extra = Object.keys(o).filter(key => key !== 'name' && key !== 'color');
+    if (extra.length) throw new ProtocolError(`${at}: unexpected keys ${show(extra.sort())} (expected name, color)`);
+    const name = requireString(o.name, `${at}.name`, MAX_LABEL_CLASS_NAME);
+    if (names.has(name)) throw new ProtocolError(`${at}.name: expected a name no other class has, got ${show(name)}`);
+    names.add(name);
+    requireColor(o.color, `${at}.color`);
+  });
+}
 const ITEM_CHECKS: Record<keyof ItemFields, Check> = {
   size: (v, f, n) => requirePerItem(v, f, n, (x, at) => requireNumber(x, at, { above: 0 })),
   face_color: (v, f, n) => requirePerItem(v, f, n, requireColor),
@@ -91,7 +108,7 @@ const COMMON_DISPLAY = ['name', 'visible', 'opacity', 'blending', 'scale', 'tran
 /** Display fields of each kind (what `layer-props` and `layer-update` may carry for it). */
 export const DISPLAY_FIELDS: Record<LayerKind, readonly (keyof DisplayFields)[]> = {
   image: [...COMMON_DISPLAY, 'colormap', 'contrast_limits', 'gamma', 'interpolation'],
-  labels: [...COMMON_DISPLAY, 'selected_label', 'mode'],
+  labels: [...COMMON_DISPLAY, 'selected_label', 'mode', 'label_classes'],
   points: COMMON_DISPLAY,
   shapes: COMMON_DISPLAY
 };

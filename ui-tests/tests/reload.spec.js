@@ -1,6 +1,7 @@
 // Nothing painted is lost on a page reload: each stroke's pixels reach the kernel's copy at
 // once (layer-edit), so a viewer shown again after the reload, which asks the kernel for its
-// layers, shows what was painted.
+// layers, shows what was painted; the class names and colours of the Classify tool, kept in the
+// scribbles layer's label_classes, come back too.
 const { test, expect } = require('@playwright/test');
 const h = require('./helpers');
 
@@ -65,4 +66,35 @@ test('labels painted with the mouse survive a kernel restart (autosave, then res
   await expect
     .poll(async () => (await h.readoutAt(page, viewer, Math.round(b2.x + b2.width / 2), Math.round(b2.y + b2.height / 2))).values.ann)
     .toBe('1');
+});
+
+test('pixel-classification class names and colours survive a page reload', async ({ page }) => {
+  await h.openNewNotebook(page, 'reload-classes.ipynb');
+  await h.runCode(page, 'import os, json, tifffile\nimg = tifffile.imread(os.path.join(os.environ["SEGLAB_DATA"], "nuclei2d", "image.tif"))');
+  const index = await h.runCodeIndex(page, 'v = Viewer()\nv.add_image(img, name="nuclei")\nv');
+  let viewer = h.cellOutput(page, index).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  await h.runCode(page, 'v.wait_until_ready("nuclei", timeout=60)');
+  await viewer.locator('.jp-SegLab-toolbar button[data-action="pixel.toggle"]').click();
+  let row = viewer.locator('.jp-SegLab-pixelClass[data-class-index="1"]');
+  await row.locator('input.jp-SegLab-pixelClassName').fill('nucleus <b>x</b>');
+  await row.locator('input.jp-SegLab-pixelClassName').press('Enter');
+  await row.locator('input[type="color"]').fill('#00ff00');
+  const classes = [{ name: 'background', color: '#4363d8ff' }, { name: 'nucleus <b>x</b>', color: '#00ff00ff' }];
+  // The kernel has them (the scribbles layer's label_classes) without asking the browser.
+  await expect
+    .poll(async () => json(await h.runCode(page, 'print(json.dumps(list(v.layers["scribbles"].label_classes)))')), { timeout: 30000 })
+    .toEqual(classes);
+
+  await page.reload();
+  await h.openNotebook(page, 'reload-classes.ipynb'); // the same kernel, still running
+  const again = await h.runCodeIndex(page, 'v');
+  viewer = h.cellOutput(page, again).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  await h.runCode(page, 'v.wait_until_ready("scribbles", timeout=60)');
+  await viewer.locator('.jp-SegLab-toolbar button[data-action="pixel.toggle"]').click();
+  row = viewer.locator('.jp-SegLab-pixelClass[data-class-index="1"]');
+  await expect(row.locator('input.jp-SegLab-pixelClassName')).toHaveValue('nucleus <b>x</b>');
+  await expect(row.locator('input[type="color"]')).toHaveValue('#00ff00');
+  await expect(viewer.locator('.jp-SegLab-pixelClass b')).toHaveCount(0); // the name is text, not markup
 });

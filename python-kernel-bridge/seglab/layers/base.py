@@ -40,6 +40,7 @@ _CHECKS: Dict[str, Callable[["Layer", Any], Any]] = {
     "interpolation": lambda layer, v: display.interpolation(v),
     "selected_label": lambda layer, v: display.selected_label(v),
     "mode": lambda layer, v: display.mode(v),
+    "label_classes": lambda layer, v: display.label_classes(v),
 }
 
 

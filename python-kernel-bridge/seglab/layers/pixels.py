@@ -193,6 +193,11 @@ class LabelsLayer(_PixelLayer):
 
     selected_label = display_property("selected_label", "The label the paint tool writes.")
     mode = display_property("mode", "Active tool: 'pan_zoom', 'pick', 'paint', 'fill' or 'erase'.")
+    label_classes = display_property(
+        "label_classes",
+        "What ids 1..n mean (ilastik's label list): entry k names label k + 1 and gives its colour, "
+        "as ``{'name', 'color'}`` dicts (colours ``#rrggbbaa``; set it with dicts or (name, colour) "
+        "pairs, at most 16). The Classify tool's scribbles keep their class names and colours here.")
 
     def __init__(self, viewer: "Viewer", name: str, array: Any, info: ArrayInfo,
                  options: Mapping[str, Any], store: Optional[StoreLabels] = None) -> None:

@@ -197,7 +197,7 @@ export class PixelSession {
     const n = this._classes.length;
     const c = { name: checkClassName(name ?? `class ${n + 1}`, this._classes), color: checkColor(color ?? CLASS_PALETTE[n % CLASS_PALETTE.length]) };
     this._classes.push(c);
-    this.applyColors();
+    this.applyClasses();
     this.changedSignal.emit();
     return c;
   }
@@ -209,12 +209,13 @@ export class PixelSession {
     c.name = checkClassName(name, others);
     const layer = this.model.layers.find(l => l.name === old);
     if (layer) layer.name = probabilityLayerName(c);
+    this.applyClasses();
     this.changedSignal.emit();
   }
 
   recolorClass(index: number, color: string): void {
     this.classAt(index).color = checkColor(color);
-    this.applyColors();
+    this.applyClasses();
     this.changedSignal.emit();
   }
 
@@ -233,7 +234,7 @@ export class PixelSession {
     }
     const layer = this.model.layers.find(l => l.name === probabilityLayerName(gone));
     if (layer) this.model.removeLayer(layer.id);
-    this.applyColors();
+    this.applyClasses();
     this.changedSignal.emit();
   }
 
@@ -503,6 +504,10 @@ export class PixelSession {
   }
 
   private onLayerChanged(_: unknown, change: { layer: { id: string; name: string }; what: string }): void {
+    if (this.active && change.what === 'display' && change.layer instanceof LabelsLayer && change.layer.name === SCRIBBLES) {
+      this.followClassesOf(change.layer); // e.g. set from Python, or renamed in another tab
+      return;
+    }
     if (!this.active || change.what !== 'data') return;
     if (change.layer.id === this._image?.id) {
       this.versions.set(this._image, this.dataVersion(this._image) + 1);
@@ -541,23 +546,55 @@ export class PixelSession {
     } else {
       this.adoptClassesOf(existing);
     }
-    this.applyColors();
+    this.applyClasses();
   }
 
   /**
    * Scribbles already there (restored after a reload or a kernel restart, or set from Python)
-   * keep every class they hold: missing classes are added (named "class k"), so none of their
-   * strokes is left out of training.
+   * bring their classes: the names and colours saved with the layer (`label_classes`), and for
+   * any higher value they hold a class "class k", so none of their strokes is left out of
+   * training.
    */
   private adoptClassesOf(scribbles: LabelsLayer): void {
+    const before = this._classes.map(c => probabilityLayerName(c));
+    this._classes = this.classesOf(scribbles);
+    // Probability layers follow their class's new name (as a rename in the bar does).
+    before.forEach((old, k) => {
+      const layer = this.model.layers.find(l => l.name === old);
+      if (layer && this._classes[k] && old !== probabilityLayerName(this._classes[k])) layer.name = probabilityLayerName(this._classes[k]);
+    });
+  }
+
+  private followClassesOf(scribbles: LabelsLayer): void {
+    const mine = this._classes.map(c => ({ name: c.name, color: rgbaOf(c.color) }));
+    if (JSON.stringify(mine) === JSON.stringify(scribbles.labelClasses)) return;
+    this.adoptClassesOf(scribbles);
+    this.applyClasses();
+    this.changedSignal.emit();
+  }
+
+  /** The classes `scribbles` brings, the session's own where it names fewer than two. */
+  private classesOf(scribbles: LabelsLayer): PixelClass[] {
+    const saved: PixelClass[] = [];
+    for (const { name, color } of scribbles.labelClasses) {
+      let clean: string;
+      try {
+        clean = checkClassName(name, saved);
+      } catch {
+        clean = checkClassName(`class ${saved.length + 1}`, saved); // e.g. a blank name set from Python
+      }
+      saved.push({ name: clean, color: hexOf(color) });
+    }
+    const classes = saved.length >= 2 ? saved : this._classes.map(c => ({ ...c }));
     const data = scribbles.data.data as Uint8Array;
     let top = 0;
     for (let i = 0; i < data.length; i++) if (data[i] > top) top = data[i];
     if (top > MAX_CLASSES) this.events.message?.(`"${SCRIBBLES}" holds labels up to ${top}; classes above ${MAX_CLASSES} are not trained`, true);
-    while (this._classes.length < Math.min(top, MAX_CLASSES)) {
-      const n = this._classes.length;
-      this._classes.push({ name: checkClassName(`class ${n + 1}`, this._classes), color: CLASS_PALETTE[n % CLASS_PALETTE.length] });
+    while (classes.length < Math.min(top, MAX_CLASSES)) {
+      const n = classes.length;
+      classes.push({ name: checkClassName(`class ${n + 1}`, classes), color: CLASS_PALETTE[n % CLASS_PALETTE.length] });
     }
+    return classes;
   }
 
   private outputLayers(image: ImageLayer): LabelsLayer {
@@ -575,7 +612,7 @@ export class PixelSession {
       const scribbles = this.scribbles();
       if (scribbles) this.model.select(scribbles.id);
     }
-    this.applyColors();
+    this.applyClasses();
     return seg as LabelsLayer;
   }
 
@@ -603,12 +640,12 @@ export class PixelSession {
     if (scribbles) this.model.select(scribbles.id);
   }
 
-  private applyColors(): void {
+  /** The classes onto the scribbles and segmentation layers: their colours, and names that are saved with them. */
+  private applyClasses(): void {
+    const classes = this._classes.map(c => ({ name: c.name, color: rgbaOf(c.color) }));
     for (const name of [SCRIBBLES, SEGMENTATION]) {
       const layer = this.model.layers.find(l => l.name === name);
-      if (!(layer instanceof LabelsLayer)) continue;
-      for (const [id] of [...layer.colorOverrides]) if (id > this._classes.length) layer.setLabelColor(id, null);
-      this._classes.forEach((c, k) => layer.setLabelColor(k + 1, rgbaOf(c.color)));
+      if (layer instanceof LabelsLayer) layer.labelClasses = classes;
     }
   }
 
@@ -622,6 +659,10 @@ export class PixelSession {
     if ((err as Error)?.name === 'AbortError') return;
     this.events.message?.(String((err as Error)?.message ?? err), true);
   }
+}
+
+function hexOf(rgba: readonly number[]): string {
+  return '#' + rgba.slice(0, 3).map(v => v.toString(16).padStart(2, '0')).join('');
 }
 
 function isOutputName(name: string, classes: readonly PixelClass[]): boolean {

@@ -44,7 +44,7 @@ const image = {
   multiscale_shapes: [],
   lazy: false
 };
-const labels = { id: 'L2', name: 'cells', kind: 'labels', ...common, selected_label: 1, mode: 'paint', dtype: 'uint64', shape: [4, 5] };
+const labels = { id: 'L2', name: 'cells', kind: 'labels', ...common, selected_label: 1, mode: 'paint', label_classes: [{ name: 'nucleus', color: '#ffe119ff' }], dtype: 'uint64', shape: [4, 5] };
 const points = {
   id: 'L3',
   name: 'spots',
@@ -147,6 +147,13 @@ const BAD_DESCRIPTORS: [string, string, Record<string, unknown>, string][] = [
   ['labels with a colormap', 'labels', { colormap: 'gray' }, 'layer'],
   ['negative selected_label', 'labels', { selected_label: -1 }, 'layer.selected_label'],
   ['mode "draw"', 'labels', { mode: 'draw' }, 'layer.mode'],
+  ['no label_classes', 'labels', { label_classes: undefined }, 'layer.label_classes'],
+  ['17 label classes', 'labels', { label_classes: Array.from({ length: 17 }, (_, k) => ({ name: `c${k}`, color: '#000000ff' })) }, 'layer.label_classes'],
+  ['a label class named twice', 'labels', { label_classes: [{ name: 'a', color: '#000000ff' }, { name: 'a', color: '#ffffffff' }] }, 'layer.label_classes[1].name'],
+  ['a label class without a name', 'labels', { label_classes: [{ name: '', color: '#000000ff' }] }, 'layer.label_classes[0].name'],
+  ['a label class named with 65 characters', 'labels', { label_classes: [{ name: 'x'.repeat(65), color: '#000000ff' }] }, 'layer.label_classes[0].name'],
+  ['a label class colour "red"', 'labels', { label_classes: [{ name: 'a', color: 'red' }] }, 'layer.label_classes[0].color'],
+  ['a label class with an extra key', 'labels', { label_classes: [{ name: 'a', color: '#000000ff', id: 1 }] }, 'layer.label_classes[0]'],
   ['too many points', 'points', { n_points: P.MAX_POINTS + 1 }, 'layer.n_points'],
   ['sizes for 2 of 3 points', 'points', { size: [1, 2] }, 'layer.size'],
   ['an empty size list', 'points', { size: [] }, 'layer.size'],

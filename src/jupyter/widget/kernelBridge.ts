@@ -360,13 +360,33 @@ export class KernelBridge {
       this.post(errorMessage(`no layer with id ${layerId} in this frontend`, { request_id: requestId }));
       return;
     }
+    // A layer made here that the kernel asks for is one it adopts (PROTOCOL.md, layer-list).
+    const adopting = !this.revisions.has(layerId);
     const { descriptor, payload } = describeLayer(layer, this.revisions.get(layerId) ?? 0);
     const header = makeTransferHeader(`${this.clientId}-reply-${++replyCounter}`, payload.byteLength);
     this.post(dataReplyMessage(requestId, descriptor, header));
+    if (adopting) {
+      // What the reply describes is what the kernel will hold: later changes are told from it.
+      this.remember(layer);
+      if (layer instanceof LabelsLayer) this.edits.watch(layer);
+    }
     // Labels pixels are live: a reply spread over acks takes a snapshot, or a stroke painted
     // meanwhile would reach the kernel in some chunks and not in others.
     const windowed = header.n_chunks > REPLY_WINDOW && layer instanceof LabelsLayer;
-    this.replies.start(requestId, header.id, windowed ? payload.slice() : payload, header.chunk_bytes);
+    const onSent = adopting ? () => this.adopted(layer, descriptor.revision) : undefined;
+    this.replies.start(requestId, header.id, windowed ? payload.slice() : payload, header.chunk_bytes, onSent);
+  }
+
+  /**
+   * The kernel has all of a layer made here (its reply is posted): from now on the user's
+   * changes of it are announced, as for the kernel's own layers (a scribbles layer's strokes
+   * and class names reach the kernel's copy, and so its autosave). Changes made while the
+   * reply was on its way go now.
+   */
+  private adopted(layer: Layer, revision: number): void {
+    if (this.viewer.getLayer(layer.id) !== layer || this.revisions.has(layer.id)) return;
+    this.revisions.set(layer.id, revision);
+    this.announce(layer, layer instanceof LabelsLayer && this.edits.hasPending(layer));
   }
 
   private replyWithScreenshot(requestId: string): void {

@@ -31,6 +31,11 @@ export class LabelsEdits {
     layer.dataChanged.connect(this.onChanged, this);
   }
 
+  /** Whether edits since the last `send` (or `watch`) are still to be sent. */
+  hasPending(layer: LabelsLayer): boolean {
+    return this.dirty.has(layer.id);
+  }
+
   /** Sends the box the edits since the last call touched, for the kernel's `revision`. */
   send(layer: LabelsLayer, revision: number): void {
     const box = this.dirty.get(layer.id);

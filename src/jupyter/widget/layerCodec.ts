@@ -3,7 +3,7 @@ import { bytesPerElement } from '../../core/dtypes';
 import { NDArray, ndarrayFromBuffer } from '../../core/ndarray';
 import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LazyImageSource } from '../../viewer/model/lazyImage';
-import { LabelsLayer } from '../../viewer/model/labelsLayer';
+import { LabelClass, LabelsLayer } from '../../viewer/model/labelsLayer';
 import { Blending, Layer } from '../../viewer/model/layerBase';
 import { PointsLayer, PropertyTable, PropertyValue, RGBA } from '../../viewer/model/pointsLayer';
 import { ShapeInput, ShapesLayer, ShapeStyle } from '../../viewer/model/shapesLayer';
@@ -18,7 +18,8 @@ import {
   PerItem,
   PointsDescriptor,
   PropertyColumn,
-  ShapesDescriptor
+  ShapesDescriptor,
+  WireLabelClass
 } from '../protocol';
 
 /**
@@ -68,6 +69,18 @@ function hexToRgba(hex: string): RGBA {
 
 function rgbaToHex(c: RGBA): string {
   return '#' + c.map(v => Math.round(v * 255).toString(16).padStart(2, '0')).join('');
+}
+
+/** Wire label classes ('#rrggbbaa') as the labels model keeps them ([r, g, b, a] bytes), and back. */
+function labelClassesOf(wire: readonly WireLabelClass[]): LabelClass[] {
+  return wire.map(({ name, color }) => {
+    const byte = (i: number) => parseInt(color.slice(1 + 2 * i, 3 + 2 * i), 16);
+    return { name, color: [byte(0), byte(1), byte(2), byte(3)] };
+  });
+}
+
+function wireLabelClasses(classes: readonly LabelClass[]): WireLabelClass[] {
+  return classes.map(({ name, color }) => ({ name, color: '#' + color.map(v => v.toString(16).padStart(2, '0')).join('') }));
 }
 
 function perItem<T>(value: PerItem<T>, index: number): T {
@@ -216,7 +229,7 @@ export function applyDescriptor(
         built = existing;
         break;
       }
-      built = new LabelsLayer(array, { ...common, selectedLabel: layer.selected_label, mode: layer.mode });
+      built = new LabelsLayer(array, { ...common, selectedLabel: layer.selected_label, mode: layer.mode, labelClasses: labelClassesOf(layer.label_classes) });
       break;
     }
     case 'points': {
@@ -297,6 +310,7 @@ function applyDisplay(layer: Layer, props: Partial<DisplayFields>): void {
   if (layer instanceof LabelsLayer) {
     if (props.selected_label !== undefined) layer.selectedLabel = props.selected_label;
     if (props.mode !== undefined) layer.mode = props.mode;
+    if (props.label_classes !== undefined) layer.labelClasses = labelClassesOf(props.label_classes);
   }
 }
 
@@ -367,7 +381,8 @@ export function displayFieldsOf(layer: Layer): Partial<DisplayFields> {
     return {
       ...common,
       selected_label: Number.isSafeInteger(selected) && selected >= 0 ? selected : 0,
-      mode: layer.mode === 'polygon' ? 'paint' : layer.mode
+      mode: layer.mode === 'polygon' ? 'paint' : layer.mode,
+      label_classes: wireLabelClasses(layer.labelClasses)
     };
   }
   return common;
@@ -414,9 +429,9 @@ export function describeLayer(layer: Layer, revision: number): { descriptor: Lay
     };
   }
   if (layer instanceof LabelsLayer) {
-    const { selected_label, mode } = display;
+    const { selected_label, mode, label_classes } = display;
     return {
-      descriptor: { ...base, kind: 'labels', dtype: layer.data.dtype as 'int32', shape: [...layer.data.shape], selected_label, mode },
+      descriptor: { ...base, kind: 'labels', dtype: layer.data.dtype as 'int32', shape: [...layer.data.shape], selected_label, mode, label_classes },
       payload: bytes(layer.data.data)
     };
   }

@@ -5,6 +5,8 @@ export const REPLY_WINDOW = 4;
 
 interface OutgoingReply {
   requestId: string;
+  /** Called once the last chunk is posted. */
+  onSent?: () => void;
   bytes: Uint8Array;
   chunkBytes: number;
   nChunks: number;
@@ -25,9 +27,12 @@ export class ReplySender {
     private readonly window = REPLY_WINDOW
   ) {}
 
-  /** Starts sending `bytes` as the chunks of `transferId` (its header already posted). */
-  start(requestId: string, transferId: string, bytes: Uint8Array, chunkBytes: number): void {
-    const reply = { requestId, bytes, chunkBytes, nChunks: Math.ceil(bytes.byteLength / chunkBytes), sent: 0, acked: 0 };
+  /**
+   * Starts sending `bytes` as the chunks of `transferId` (its header already posted); `onSent`
+   * runs once the last chunk is posted (what is posted after it reaches the kernel after it).
+   */
+  start(requestId: string, transferId: string, bytes: Uint8Array, chunkBytes: number, onSent?: () => void): void {
+    const reply = { requestId, onSent, bytes, chunkBytes, nChunks: Math.ceil(bytes.byteLength / chunkBytes), sent: 0, acked: 0 };
     this.outgoing.set(transferId, reply);
     this.pump(transferId, reply);
   }
@@ -63,6 +68,6 @@ export class ReplySender {
       const chunk = reply.bytes.subarray(offset, Math.min(offset + reply.chunkBytes, reply.bytes.byteLength));
       this.post(chunkMessage(transferId, index, offset), [chunk]);
     }
-    if (reply.sent === reply.nChunks) this.outgoing.delete(transferId);
+    if (reply.sent === reply.nChunks && this.outgoing.delete(transferId)) reply.onSent?.();
   }
 }

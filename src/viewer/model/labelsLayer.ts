@@ -21,19 +21,22 @@ import { Layer, LayerCloneOptions, LayerOptions } from './layerBase';
 import {
   checkBrushSize,
   checkContour,
+  checkLabelClasses,
+  LabelClass,
   checkMode,
   checkNEditDim,
   checkSeed,
   LabelsMode,
   toLabelValue,
   validateLabelsArray,
+  MAX_LABEL_CLASSES,
   zeroOf
 } from './labelsValidation';
 
 // The dtype, id-range and tool-setting checks live in labelsValidation.ts; re-exported so that
 // importers keep using this module.
-export { LABEL_DTYPES, LABELS_MODES, validateLabelsArray } from './labelsValidation';
-export type { LabelsMode } from './labelsValidation';
+export { LABEL_DTYPES, LABELS_MODES, MAX_LABEL_CLASSES, MAX_LABEL_CLASS_NAME, validateLabelsArray } from './labelsValidation';
+export type { LabelClass, LabelsMode } from './labelsValidation';
 
 export interface LabelsLayerOptions extends LayerOptions {
   /** Default 1. */
@@ -48,6 +51,8 @@ export interface LabelsLayerOptions extends LayerOptions {
   /** 0: filled labels; t > 0: only contours, t pixels thick inside (napari's `contour`). */
   contour?: number;
   colorSeed?: number;
+  /** Names and colours of ids 1..n (ilastik's label list); default none. */
+  labelClasses?: readonly LabelClass[];
 }
 
 /** Where the data changed, per data axis [start, end): what a renderer re-uploads. */
@@ -95,7 +100,7 @@ interface Stroke {
  * one undo step each (a brush stroke, from beginStroke to endStroke, is one step).
  */
 /** How many label ids may have their own colour (the shader's uniform array). */
-export const MAX_COLOR_OVERRIDES = 16;
+export const MAX_COLOR_OVERRIDES = MAX_LABEL_CLASSES;
 
 export class LabelsLayer extends Layer {
   readonly kind = 'labels';
@@ -106,7 +111,8 @@ export class LabelsLayer extends Layer {
   private readonly _tool: ToolState;
   private _stroke: Stroke | null = null;
   private readonly _dataChanged = new Signal<this, LabelsDataChange>(this);
-  private readonly _colorOverrides = new Map<number, [number, number, number, number]>();
+  private _labelClasses: LabelClass[];
+  private _colorOverrides = new Map<number, readonly [number, number, number, number]>();
 
   constructor(data: NDArray, options: LabelsLayerOptions) {
     super({ ...options, opacity: options.opacity ?? 0.7 });
@@ -126,6 +132,8 @@ export class LabelsLayer extends Layer {
       contour: checkContour(options.contour ?? 0),
       colorSeed: checkSeed(options.colorSeed ?? DEFAULT_LABEL_COLOR_SEED)
     };
+    this._labelClasses = checkLabelClasses(options.labelClasses ?? []);
+    this._colorOverrides = overridesOf(this._labelClasses);
   }
 
   get data(): NDArray {
@@ -253,21 +261,19 @@ export class LabelsLayer extends Layer {
   }
 
   /**
-   * napari's `color` dict for a few ids (at most MAX_COLOR_OVERRIDES, each below 2^32): label ->
-   * [r, g, b, a] bytes, or null to go back to the hashed colour. Used where ids mean classes
-   * (pixel classification's scribbles), whose colours the user chooses.
+   * What ids 1..n mean: entry k names label k + 1 and gives its colour (napari's `color` dict
+   * for those ids, plus ilastik's label names). Used where ids are classes, e.g. the scribbles
+   * of pixel classification. A display field: it travels to the kernel and is saved with the
+   * annotations, so the names outlive reloads and kernel restarts.
    */
-  setLabelColor(label: number, rgba: readonly [number, number, number, number] | null): void {
-    if (!Number.isInteger(label) || label <= 0 || label > 0xffffffff) throw new RangeError(`expected a label id in 1..2^32-1, got ${label}`);
-    if (rgba === null) {
-      if (!this._colorOverrides.delete(label)) return;
-    } else {
-      if (rgba.length !== 4 || rgba.some(v => !Number.isInteger(v) || v < 0 || v > 255)) throw new RangeError(`expected [r, g, b, a] bytes, got ${JSON.stringify(rgba)}`);
-      if (!this._colorOverrides.has(label) && this._colorOverrides.size >= MAX_COLOR_OVERRIDES) {
-        throw new RangeError(`at most ${MAX_COLOR_OVERRIDES} labels can have their own colour`);
-      }
-      this._colorOverrides.set(label, [rgba[0], rgba[1], rgba[2], rgba[3]]);
-    }
+  get labelClasses(): readonly LabelClass[] {
+    return this._labelClasses;
+  }
+  set labelClasses(classes: readonly LabelClass[]) {
+    const checked = checkLabelClasses(classes);
+    if (JSON.stringify(checked) === JSON.stringify(this._labelClasses)) return;
+    this._labelClasses = checked;
+    this._colorOverrides = overridesOf(checked);
     this._changed.emit('display');
   }
 
@@ -478,7 +484,8 @@ export class LabelsLayer extends Layer {
     return new LabelsLayer(copyNDArray(this._data), {
       ...this.cloneBase(options),
       selectedLabel: this._selectedLabel,
-      ...this._tool
+      ...this._tool,
+      labelClasses: this._labelClasses
     });
   }
 
@@ -629,4 +636,8 @@ export class LabelsLayer extends Layer {
   private toLabel(value: LabelValue): LabelValue {
     return toLabelValue(value, this._data.dtype, this._zero);
   }
+}
+
+function overridesOf(classes: readonly LabelClass[]): Map<number, readonly [number, number, number, number]> {
+  return new Map(classes.map((c, k) => [k + 1, c.color]));
 }

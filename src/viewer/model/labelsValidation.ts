@@ -99,3 +99,33 @@ export function checkSeed(value: number): number {
   }
   return value;
 }
+
+/** Label ids 1..n that may be named and coloured (the shader's uniform array holds their colours). */
+export const MAX_LABEL_CLASSES = 16;
+/** Characters of a label class's name. */
+export const MAX_LABEL_CLASS_NAME = 64;
+
+/** What label id k + 1 means: a name and the colour it is drawn in ([r, g, b, a] bytes). */
+export interface LabelClass {
+  readonly name: string;
+  readonly color: readonly [number, number, number, number];
+}
+
+/** A copy of `classes` when each has a distinct name of 1..64 characters and a byte colour. */
+export function checkLabelClasses(classes: readonly LabelClass[]): LabelClass[] {
+  if (!Array.isArray(classes) || classes.length > MAX_LABEL_CLASSES) {
+    throw new LayerValidationError(`expected at most ${MAX_LABEL_CLASSES} label classes, got ${Array.isArray(classes) ? classes.length : typeof classes}`);
+  }
+  const seen = new Set<string>();
+  return classes.map(({ name, color }, k) => {
+    if (typeof name !== 'string' || name.length < 1 || name.length > MAX_LABEL_CLASS_NAME) {
+      throw new LayerValidationError(`label class ${k + 1}: expected a name of 1 to ${MAX_LABEL_CLASS_NAME} characters`);
+    }
+    if (seen.has(name)) throw new LayerValidationError(`label class ${k + 1}: the name ${JSON.stringify(name)} is taken by another class`);
+    seen.add(name);
+    if (!Array.isArray(color) || color.length !== 4 || color.some(v => !Number.isInteger(v) || v < 0 || v > 255)) {
+      throw new LayerValidationError(`label class ${k + 1}: expected [r, g, b, a] bytes, got ${JSON.stringify(color)}`);
+    }
+    return { name, color: [color[0], color[1], color[2], color[3]] };
+  });
+}

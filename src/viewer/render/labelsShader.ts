@@ -68,7 +68,7 @@ uniform uint u_seed;
 uniform int u_contour;          // 0: filled; t > 0: only pixels within t of another id
 uniform bool u_showSelected;    // napari's show_selected_label
 uniform uvec2 u_selected;       // selected id as (lo, hi)
-uniform int u_nOverrides;       // labels with their own colour (LabelsLayer.setLabelColor)
+uniform int u_nOverrides;       // labels with their own colour (LabelsLayer.labelClasses)
 uniform uint u_overrideIds[16];
 uniform vec4 u_overrideColors[16];
 in vec2 v_texel;

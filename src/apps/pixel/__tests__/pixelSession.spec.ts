@@ -97,6 +97,31 @@ maybe('pixel classification session', () => {
     expect([d[0], d[1], d[2]]).toEqual([2, 0, 1]);
     expect(session.classes.map(c => c.name)).toEqual(['background', 'dirt <script>']);
     expect(() => session.removeClass(0)).toThrow(/at least two classes/);
+    // The classes travel with the layer (its label_classes display field): what the kernel saves.
+    expect(scribbles.labelClasses).toEqual([
+      { name: 'background', color: [255, 0, 0, 255] },
+      { name: 'dirt <script>', color: [0, 255, 0, 255] }
+    ]);
+  });
+
+  it('takes the class names and colours saved with the scribbles layer (after a reload or a kernel restart)', () => {
+    session.stop();
+    const scribbles = model.layers.find(l => l.name === SCRIBBLES) as LabelsLayer;
+    scribbles.labelClasses = [
+      { name: 'cytoplasm', color: [1, 2, 3, 255] },
+      { name: 'nucleus', color: [250, 200, 0, 255] },
+      { name: ' ', color: [9, 9, 9, 255] } // blank (set from Python): named by its value instead
+    ];
+    const again = new PixelSession(model, [new PixelWorkerHost()]);
+    again.live = false;
+    again.start();
+    expect(again.classes).toEqual([
+      { name: 'cytoplasm', color: '#010203' },
+      { name: 'nucleus', color: '#fac800' },
+      { name: 'class 3', color: '#090909' }
+    ]);
+    expect(scribbles.labelClasses.map(c => c.name)).toEqual(['cytoplasm', 'nucleus', 'class 3']);
+    again.dispose();
   });
 
   it('keeps every class of scribbles already there (a reload, a kernel restart): none is left out', async () => {

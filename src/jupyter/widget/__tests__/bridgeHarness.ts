@@ -105,7 +105,7 @@ export function imageLayer(over: Msg = {}): Msg {
 
 export function labelsLayer(over: Msg = {}): Msg {
   const shape = (over.shape as number[]) ?? [4, 5];
-  return { id: 'LB', name: 'cells', kind: 'labels', ...common(shape.length), dtype: 'int32', shape, selected_label: 1, mode: 'pan_zoom', ...over };
+  return { id: 'LB', name: 'cells', kind: 'labels', ...common(shape.length), dtype: 'int32', shape, selected_label: 1, mode: 'pan_zoom', label_classes: [], ...over };
 }
 
 export function pointsLayer(n: number, over: Msg = {}): Msg {

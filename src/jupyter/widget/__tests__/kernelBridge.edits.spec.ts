@@ -105,6 +105,36 @@ describe('KernelBridge: user edits', () => {
     expect(sent[1].content).toEqual(update('LB', 10, true));
   });
 
+  it('announces new label classes (names, colours) as a display field, and takes the kernel\'s without echo', () => {
+    const { sent, bridge, labels } = withLabels();
+    labels.labelClasses = [{ name: 'background', color: [67, 99, 216, 255] }, { name: 'nucleus <i>', color: [255, 225, 25, 128] }];
+    expect(sent.map(s => s.content)).toEqual([
+      update('LB', 5, false, { label_classes: [{ name: 'background', color: '#4363d8ff' }, { name: 'nucleus <i>', color: '#ffe11980' }] })
+    ]);
+    kernelSays(bridge, { v: 3, type: 'layer-props', layer_id: 'LB', props: { label_classes: [{ name: 'cell', color: '#00ff00ff' }] } });
+    expect(labels.labelClasses).toEqual([{ name: 'cell', color: [0, 255, 0, 255] }]);
+    expect(labels.colorOf(1)).toEqual([0, 255, 0, 255]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('announces the edits of a layer made here once the kernel has adopted it (asked for its data)', () => {
+    const { viewer, sent, bridge } = setup();
+    const made = viewer.addLayer(new LabelsLayer({ dtype: 'uint8', shape: [20, 30], data: new Uint8Array(600) }, { id: 'scrib', name: 'scribbles' })) as LabelsLayer;
+    made.paintAt([1, 1], [0, 1]); // not yet the kernel's: nothing to announce
+    expect(types(sent)).toEqual(['layer-list']);
+    kernelSays(bridge, { v: 3, type: 'data-request', request_id: 'R', layer_id: 'scrib' });
+    expect(replyFor(sent, 'R').payload[31]).toBe(1);
+    sent.length = 0;
+    made.labelClasses = [{ name: 'background', color: [0, 0, 255, 255] }, { name: 'nucleus', color: [255, 255, 0, 255] }];
+    made.paintAt([10, 10], [0, 1]);
+    expect(withoutEdits(sent)).toEqual([
+      update('scrib', 1, false, { label_classes: [{ name: 'background', color: '#0000ffff' }, { name: 'nucleus', color: '#ffff00ff' }] }),
+      update('scrib', 2, true)
+    ]);
+    const edit = sent.find(m => m.content.type === 'layer-edit')!;
+    expect([edit.content.revision, edit.content.last]).toEqual([2, true]);
+  });
+
   it('forgets a stroke whose pixels the kernel replaced before it ended', () => {
     const { sent, bridge, labels } = withLabels();
     labels.beginStroke();

@@ -378,4 +378,25 @@ describe('LabelsLayer fill, pick, polygon, new label', () => {
     layer.colorSeed = 99;
     expect(layer.colorOf(5)).not.toEqual(c);
   });
+
+  it('names and colours ids 1..n with its label classes, which clones keep and bad ones are refused', () => {
+    const layer = layerOf(make('uint8', [2, 2]), { labelClasses: [{ name: 'background', color: [0, 0, 255, 255] }] });
+    const hashed = layer.colorOf(2);
+    const changes: string[] = [];
+    layer.changed.connect((_, what) => changes.push(what));
+    layer.labelClasses = [...layer.labelClasses, { name: 'nucleus', color: [255, 255, 0, 255] }];
+    expect([layer.colorOf(1), layer.colorOf(2), layer.colorOf(3)]).toEqual([[0, 0, 255, 255], [255, 255, 0, 255], layer.colorOf(3)]);
+    expect([...layer.colorOverrides.keys()]).toEqual([1, 2]);
+    layer.labelClasses = [...layer.labelClasses]; // the same classes: no change announced
+    expect(changes).toEqual(['display']);
+    expect(layer.clone({ id: 'labels-2', name: 'copy' }).labelClasses).toEqual(layer.labelClasses);
+    layer.labelClasses = [];
+    expect(layer.colorOf(2)).toEqual(hashed);
+    const c = (name: string) => ({ name, color: [0, 0, 0, 255] as [number, number, number, number] });
+    expect(() => (layer.labelClasses = [c('a'), c('a')])).toThrow(/label class 2: the name "a" is taken/);
+    expect(() => (layer.labelClasses = [c('')])).toThrow(/label class 1: expected a name of 1 to 64/);
+    expect(() => (layer.labelClasses = Array.from({ length: 17 }, (_, k) => c(`c${k}`)))).toThrow(/at most 16 label classes/);
+    expect(() => (layer.labelClasses = [{ name: 'a', color: [0, 0, 256, 255] }])).toThrow(LayerValidationError);
+    expect(layer.labelClasses).toEqual([]);
+  });
 });
