@@ -176,7 +176,7 @@ class CommBridge:
         if layer is not None and layer._remote_update(msg["revision"], msg["data_changed"], msg.get("props")):
             self._sync_specs()
             if msg.get("props"):
-                self._forward_props(layer, msg["props"])
+                self._forward_props(layer, msg["props"], msg["client_id"])
                 if "label_classes" in msg["props"]:
                     self._autosave.schedule()  # class names are annotations too
                 if {"scale", "translate"} & set(msg["props"]):

@@ -46,9 +46,9 @@ class TabSync:
             self._post(protocol.layer_edit(layer.id, msg["revision"], msg["start"], msg["stop"], msg["last"],  # type: ignore[attr-defined]
                                            origin=msg["client_id"]), [buffer])
 
-    def _forward_props(self, layer: "Layer", props: Dict[str, Any]) -> None:
+    def _forward_props(self, layer: "Layer", props: Dict[str, Any], origin: str) -> None:
         if self._several_tabs:
-            self._post(protocol.layer_props(layer.id, props))  # type: ignore[attr-defined]
+            self._post(protocol.layer_props(layer.id, props, origin=origin))  # type: ignore[attr-defined]
 
     def _follow_items(self, layer: "Layer", client_id: str) -> None:
         """A points or shapes layer changed in frontend ``client_id``: fetch it from there."""

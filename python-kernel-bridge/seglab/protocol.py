@@ -44,9 +44,11 @@ def layer_edit(layer_id: str, revision: int, start: Sequence[int], stop: Sequenc
                 last=last, origin=origin)
 
 
-def layer_props(layer_id: str, props: Mapping[str, Any]) -> Dict[str, Any]:
-    """Change some descriptor fields of a layer without resending its data."""
-    return _msg("layer-props", layer_id=layer_id, props=dict(props))
+def layer_props(layer_id: str, props: Mapping[str, Any], origin: Optional[str] = None) -> Dict[str, Any]:
+    """Change some descriptor fields of a layer without resending its data; ``origin``: the
+    frontend whose change this forwards to the other tabs."""
+    extra = {} if origin is None else {"origin": origin}
+    return _msg("layer-props", layer_id=layer_id, props=dict(props), **extra)
 
 
 def chunk(transfer_id: str, index: int, offset: int) -> Dict[str, Any]:

@@ -57,6 +57,7 @@ def test_display_changes_in_one_tab_reach_the_others(v):
              props={"opacity": 0.3, "colormap": "magma"}, client_id="tab-b")
     ((props, _),) = sent_of(v, "layer-props")
     assert props["props"] == {"opacity": 0.3, "colormap": "magma"} and img.opacity == 0.3
+    assert props["origin"] == "tab-b"  # a tab without the layer (one another tab made) ignores it
 
 
 def test_points_added_in_one_tab_are_fetched_from_it_and_sent_to_the_others(v):

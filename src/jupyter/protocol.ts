@@ -48,7 +48,6 @@ export type {
   KernelMessage,
   LabelDType,
   LabelsDescriptor,
-  WireLabelClass,
   LabelsMode,
   LayerDescriptor,
   LayerKind,
@@ -62,7 +61,8 @@ export type {
   ShapesDescriptor,
   ShapeType,
   TileData,
-  TileRegion
+  TileRegion,
+  WireLabelClass
 } from './protocolTypes';
 export {
   checkPropsFor,

@@ -194,7 +194,7 @@ export type KernelMessage = V &
   (
     | { type: 'layer-data'; layer: LayerDescriptor; transfer: TransferHeader; origin?: string }
     | ({ type: 'layer-edit'; origin: string } & LayerEditFields)
-    | { type: 'layer-props'; layer_id: string; props: LayerProps }
+    | { type: 'layer-props'; layer_id: string; props: LayerProps; origin?: string }
     | { type: 'chunk'; transfer_id: string; index: number; offset: number }
     | { type: 'layer-remove'; layer_id: string }
     | { type: 'data-request'; request_id: string; layer_id: string; client_id?: string }

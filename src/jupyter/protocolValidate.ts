@@ -396,6 +396,7 @@ export function validateKernelMessage(content: unknown, bufferCount: number): Ke
     case 'layer-props':
       requireString(msg.layer_id, 'layer_id');
       validateLayerProps(msg.props, 'props', true);
+      if (msg.origin !== undefined) requireString(msg.origin, 'origin');
       break;
     case 'chunk':
       requireString(msg.transfer_id, 'transfer_id');

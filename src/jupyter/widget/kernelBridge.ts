@@ -213,6 +213,8 @@ export class KernelBridge {
         break;
       case 'layer-props': {
         const layer = this.viewer.getLayer(message.layer_id);
+        // Another tab's change of a layer that tab made and this one does not show: not ours.
+        if (!layer && message.origin !== undefined && message.origin !== this.clientId) break;
         if (!layer) throw new Error(`no layer with id ${message.layer_id} in this frontend`);
         // Checked whole before anything is applied (PROTOCOL.md: an invalid message changes nothing).
         checkPropsFor(message.props, { kind: layer.kind, ndim: layer.ndim, items: itemCountOf(layer) });
@@ -327,6 +329,7 @@ export class KernelBridge {
    */
   private applyOtherTabsEdit(edit: { layer_id: string; revision: number; start: number[]; stop: number[] }, bytes: Uint8Array): void {
     const layer = this.viewer.getLayer(edit.layer_id);
+    if (!layer) return; // a layer only the editing tab shows (it made it): not ours
     if (!(layer instanceof LabelsLayer)) throw new Error(`no labels layer with id ${edit.layer_id} in this frontend`);
     const shape = edit.stop.map((b, a) => b - edit.start[a]);
     // ndarrayFromBuffer checks the size against the box (and copies a misaligned buffer).

@@ -22,14 +22,14 @@ import {
   checkBrushSize,
   checkContour,
   checkLabelClasses,
-  LabelClass,
   checkMode,
   checkNEditDim,
   checkSeed,
+  LabelClass,
   LabelsMode,
+  MAX_LABEL_CLASSES,
   toLabelValue,
   validateLabelsArray,
-  MAX_LABEL_CLASSES,
   zeroOf
 } from './labelsValidation';
 

@@ -1,7 +1,8 @@
 // Covers the several-tabs half of src/jupyter/widget/kernelBridge.ts (PROTOCOL.md v3, "Several
 // tabs"): edits name this frontend; what the kernel forwards from another tab (labels pixels as
-// layer-edit, points/shapes as layer-data with an origin) is applied, our own is not; a
-// data-request naming another frontend is not answered.
+// layer-edit, points/shapes as layer-data with an origin) is applied, our own is not, nor
+// another tab's change of a layer this tab does not show; a data-request naming another
+// frontend is not answered.
 import { LabelsLayer } from '../../../viewer/model/labelsLayer';
 import { PointsLayer } from '../../../viewer/model/pointsLayer';
 import { checkSentMessages, f64, kernelSays, labelsLayer, pattern, pointsLayer, sendLayer, setup, types } from './bridgeHarness';
@@ -43,6 +44,16 @@ describe('KernelBridge: several tabs of one viewer', () => {
     const outside = forwardedEdit('other-tab', 2, [3, 0], [5, 1], Uint8Array.from([1, 2]));
     bridge.handle(outside.content, outside.buffers);
     expect(sent[1].content.message).toMatch(/box inside shape \(4, 5\)/);
+  });
+
+  it('ignores edits and display changes of a layer only another tab shows (that tab made it)', () => {
+    const { sent, bridge } = setup();
+    const e = forwardedEdit('other-tab', 2, [0, 0], [1, 1], Uint8Array.from([9]));
+    bridge.handle(e.content, e.buffers);
+    kernelSays(bridge, { v: 3, type: 'layer-props', layer_id: 'LB', props: { label_classes: [] }, origin: 'other-tab' });
+    expect(sent).toHaveLength(0);
+    kernelSays(bridge, { v: 3, type: 'layer-props', layer_id: 'LB', props: { opacity: 0.5 } }); // the kernel's own: an error
+    expect(sent.map(s => s.content.message)).toEqual(['no layer with id LB in this frontend']);
   });
 
   it("takes another tab's points as layer-data, ignores its own", () => {
