@@ -1,7 +1,7 @@
 // Nothing painted is lost on a page reload: each stroke's pixels reach the kernel's copy at
 // once (layer-edit), so a viewer shown again after the reload, which asks the kernel for its
 // layers, shows what was painted; the class names and colours of the Classify tool, kept in the
-// scribbles layer's label_classes, come back too.
+// scribbles layer's label_classes, come back too, after a reload and after a kernel restart.
 const { test, expect } = require('@playwright/test');
 const h = require('./helpers');
 
@@ -97,4 +97,35 @@ test('pixel-classification class names and colours survive a page reload', async
   await expect(row.locator('input.jp-SegLab-pixelClassName')).toHaveValue('nucleus <b>x</b>');
   await expect(row.locator('input[type="color"]')).toHaveValue('#00ff00');
   await expect(viewer.locator('.jp-SegLab-pixelClass b')).toHaveCount(0); // the name is text, not markup
+});
+
+test('pixel-classification class names survive a kernel restart (autosave, then restore_annotations)', async ({ page }) => {
+  await h.openNewNotebook(page, 'restart-classes.ipynb');
+  const setup = 'import os, json, time, tempfile, tifffile\nimg = tifffile.imread(os.path.join(os.environ["SEGLAB_DATA"], "nuclei2d", "image.tif"))';
+  await h.runCode(page, setup + '\nfolder = tempfile.mkdtemp()');
+  const folder = json(await h.runCode(page, 'print(json.dumps(folder))'));
+  const show = `v = Viewer(autosave=${JSON.stringify(folder)})\nv.add_image(img, name="nuclei")`;
+  let viewer = h.cellOutput(page, await h.runCodeIndex(page, show + '\nv')).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  await h.runCode(page, 'v.wait_until_ready("nuclei", timeout=60)');
+  await viewer.locator('.jp-SegLab-toolbar button[data-action="pixel.toggle"]').click();
+  const name = viewer.locator('.jp-SegLab-pixelClass[data-class-index="1"] input.jp-SegLab-pixelClassName');
+  await name.fill('mitotic nucleus');
+  await name.press('Enter');
+  // Saved a second after the change, as an edit is.
+  await expect
+    .poll(async () => json(await h.runCode(page, 'm = os.path.join(folder, "seglab-annotations.json")\nprint(json.dumps([l["label_classes"] for l in json.load(open(m))["layers"]] if os.path.exists(m) else None))')), { timeout: 30000 })
+    .toEqual([[{ name: 'background', color: '#4363d8ff' }, { name: 'mitotic nucleus', color: '#ffe119ff' }]]);
+
+  await page.evaluate(async () => {
+    const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.hasClass('jp-NotebookPanel') && w.context.path === window.__seglabNotebookPath);
+    await panel.sessionContext.session.kernel.restart();
+  });
+  await expect.poll(() => h.runCode(page, 'print("alive")').then(out => out.trim()), { timeout: 60000 }).toBe('alive');
+  await h.runCode(page, 'import numpy as np\nfrom seglab import Viewer\n' + setup);
+  viewer = h.cellOutput(page, await h.runCodeIndex(page, show + '\nv.restore_annotations()\nv')).locator('.jp-SegLab-viewer');
+  await expect(viewer.locator('.jp-SegLab-canvasHost')).toBeVisible();
+  await h.runCode(page, 'v.wait_until_ready("scribbles", timeout=60)');
+  await viewer.locator('.jp-SegLab-toolbar button[data-action="pixel.toggle"]').click();
+  await expect(viewer.locator('.jp-SegLab-pixelClass[data-class-index="1"] input.jp-SegLab-pixelClassName')).toHaveValue('mitotic nucleus');
 });
