@@ -5,6 +5,7 @@
  * requests (./widget/pixelRequests.ts).
  */
 import { argmaxClasses } from '../core/forest/predict';
+import { sizeOf } from '../core/ndarray';
 import { createPixelEngines } from '../compute/pixel/pixelPool';
 import { PixelSession } from '../apps/pixel/pixelSession';
 import { PixelTool } from '../apps/pixel/pixelTool';
@@ -49,7 +50,7 @@ export class PixelService {
     const proba = session.probabilities;
     const shape = session.resultShape; // the plane, or a 3D image's volume
     if (!proba || !shape) throw new Error('no prediction yet: scribble at least two classes (the classifier trains after each stroke)');
-    const n = shape.reduce((a, b) => a * b, 1);
+    const n = sizeOf(shape);
     const nClasses = proba.length / n;
     if (request.output === 'segmentation') {
       const seg = argmaxClasses(proba, nClasses, n); // class k is label k + 1

@@ -2,7 +2,7 @@
  * The classes of a pixel classifier (ilastik's "Labels" list): names and colours the user
  * picks; class k is value k + 1 in the scribbles and segmentation layers (0 = unlabelled).
  */
-import { MAX_COLOR_OVERRIDES } from '../../viewer/model/labelsLayer';
+import { LabelClass, MAX_COLOR_OVERRIDES } from '../../viewer/model/labelsLayer';
 
 export interface PixelClass {
   name: string;
@@ -37,4 +37,14 @@ export function checkColor(color: unknown): string {
 export function rgbaOf(color: string): [number, number, number, number] {
   const v = parseInt(color.slice(1), 16);
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255, 255];
+}
+
+/** '#rrggbb' of [r, g, b, ...] bytes (the inverse of rgbaOf; alpha dropped). */
+export function hexOf(rgba: readonly number[]): string {
+  return '#' + rgba.slice(0, 3).map(v => v.toString(16).padStart(2, '0')).join('');
+}
+
+/** The classes as a labels layer keeps them (its `labelClasses`, which travel and are saved). */
+export function labelClassesOf(classes: readonly PixelClass[]): LabelClass[] {
+  return classes.map(c => ({ name: c.name, color: rgbaOf(c.color) }));
 }

@@ -4,7 +4,7 @@
  * (3D features with the layer's voxel size, as ilastik classifies volumes). A domain reads the
  * image's and the scribbles' values inside it and writes labels blocks back into nD layers.
  */
-import type { NDArray } from '../../core/ndarray';
+import { NDArray, sizeOf } from '../../core/ndarray';
 import { planeOf } from '../../core/slicing';
 import type { ImageLayer } from '../../viewer/model/imageLayer';
 import type { LabelsLayer } from '../../viewer/model/labelsLayer';
@@ -55,7 +55,7 @@ export function volumeDomain(image: ImageLayer, step: readonly number[], version
   const nd = image.shape.length;
   const axes = [nd - 3, nd - 2, nd - 1];
   const shape = axes.map(a => image.shape[a]);
-  const size = shape[0] * shape[1] * shape[2];
+  const size = sizeOf(shape);
   const leading = step.slice(0, nd - 3);
   let offset = 0;
   leading.forEach((s, a) => (offset = offset * image.shape[a] + s));

@@ -66,7 +66,7 @@ export class EmbeddingFeeder {
       while (this.channelsByKey.size > 64) this.channelsByKey.delete(this.channelsByKey.keys().next().value!);
     }
     // Sent once per key (4 MB for SAM, copied to every worker).
-    const used = channels;
+    const used = channels; // (narrowed to defined for the closure below)
     if (key !== this.sentKey) await Promise.all(engines.map(en => en.setEmbedding({ key, grid, channels: used })));
     this.sentKey = key;
     return { model_id: model.id, model_sha256: model.sha256, channels: [...channels], grid: EMBEDDING_GRID, frame: SAM_INPUT_SIZE };

@@ -15,11 +15,12 @@ import { prepare, assemble, Forest } from '../../core/forest/forest';
 import { compileForest } from '../../core/forest/compiled';
 import { EmbeddingFeatureInfo, PortableClassifier, toPortable } from '../../core/forest/portable';
 import { embeddingFeatureName } from '../../core/features/embeddingFeatures';
+import { sizeOf } from '../../core/ndarray';
 import { engineFor, PixelEngine } from '../../compute/pixel/engine';
 import { ImageLayer } from '../../viewer/model/imageLayer';
 import { LabelsLayer } from '../../viewer/model/labelsLayer';
 import type { ViewerModel } from '../../viewer/model/viewerModel';
-import { checkClassName, checkColor, CLASS_PALETTE, DEFAULT_CLASSES, MAX_CLASSES, PixelClass, rgbaOf } from './classes';
+import { checkClassName, checkColor, CLASS_PALETTE, DEFAULT_CLASSES, hexOf, labelClassesOf, MAX_CLASSES, PixelClass } from './classes';
 import type { PlaneRef } from './planeIO';
 import { blockAt, orderBlocks, stridesOf, subsample, tileOf, tilesOf, writeBlock } from './planeBlocks';
 import { canClassifyVolume, Domain, planeDomain, volumeDomain } from './domain';
@@ -433,7 +434,7 @@ export class PixelSession {
     // Predict: the visible blocks first (in a volume: those holding the slice shown), then the rest.
     const z = nd === 3 ? plane.step[domain.axes[0]] : null;
     const blocks = orderBlocks(tilesOf(shape), this.visibleBox?.() ?? null, z);
-    const total = shape.reduce((a, b) => a * b, 1);
+    const total = sizeOf(shape);
     const proba = new Float32Array(nClasses * total);
     const uncertainty = new Float32Array(total);
     const seg = this.outputLayers(image);
@@ -474,7 +475,7 @@ export class PixelSession {
     if (threeD && canClassifyVolume(image, plane.displayed)) {
       const volume = volumeDomain(image, plane.step, version);
       const halo = featureHalo(this._features, { ndim: 3, spacing: volume.spacing });
-      const voxels = volume.shape.reduce((a, b) => a * b, 1);
+      const voxels = sizeOf(volume.shape);
       if (voxels > MAX_VOLUME_VOXELS) why?.(`"${image.name}" has ${voxels} voxels per volume, more than the ${MAX_VOLUME_VOXELS} a worker holds for 3D features: classifying the shown slice`);
       else if (halo.some((r, a) => r >= volume.shape[a])) why?.(`"${image.name}" is too thin for these features in 3D (σ = ${Math.max(...this._features.map(f => f.sigma))} reaches ${Math.max(...halo)} voxels): classifying the shown slice`);
       else return volume;
@@ -566,8 +567,7 @@ export class PixelSession {
   }
 
   private followClassesOf(scribbles: LabelsLayer): void {
-    const mine = this._classes.map(c => ({ name: c.name, color: rgbaOf(c.color) }));
-    if (JSON.stringify(mine) === JSON.stringify(scribbles.labelClasses)) return;
+    if (JSON.stringify(labelClassesOf(this._classes)) === JSON.stringify(scribbles.labelClasses)) return;
     this.adoptClassesOf(scribbles);
     this.applyClasses();
     this.changedSignal.emit();
@@ -623,7 +623,7 @@ export class PixelSession {
   private writeImages(image: ImageLayer, domain: Domain, proba: Float32Array, uncertainty: Float32Array): void {
     if (image.shape.length !== domain.shape.length) return;
     const shape = domain.shape;
-    const total = shape.reduce((a, b) => a * b, 1);
+    const total = sizeOf(shape);
     const put = (name: string, data: Float32Array, colormap: string, visible: boolean) => {
       const existing = this.model.layers.find(l => l.name === name);
       const array = { dtype: 'float32' as const, shape: [...shape], data };
@@ -642,7 +642,7 @@ export class PixelSession {
 
   /** The classes onto the scribbles and segmentation layers: their colours, and names that are saved with them. */
   private applyClasses(): void {
-    const classes = this._classes.map(c => ({ name: c.name, color: rgbaOf(c.color) }));
+    const classes = labelClassesOf(this._classes);
     for (const name of [SCRIBBLES, SEGMENTATION]) {
       const layer = this.model.layers.find(l => l.name === name);
       if (layer instanceof LabelsLayer) layer.labelClasses = classes;
@@ -659,10 +659,6 @@ export class PixelSession {
     if ((err as Error)?.name === 'AbortError') return;
     this.events.message?.(String((err as Error)?.message ?? err), true);
   }
-}
-
-function hexOf(rgba: readonly number[]): string {
-  return '#' + rgba.slice(0, 3).map(v => v.toString(16).padStart(2, '0')).join('');
 }
 
 function isOutputName(name: string, classes: readonly PixelClass[]): boolean {

@@ -6,6 +6,7 @@
  */
 import type { Block } from '../../core/features/pad';
 import { Random } from '../../core/forest/random';
+import { sizeOf } from '../../core/ndarray';
 
 /** Blocks of a plane (features are cached per block in the workers). */
 export const TILE = 256;
@@ -82,8 +83,8 @@ export function subsample(entries: { indices: number[]; y: number[] }[], max: nu
  * and returns its segmentation (class + 1, ties to the lower class).
  */
 export function writeBlock(p: Float32Array, block: Block, nClasses: number, shape: readonly number[], proba: Float32Array, uncertainty: Float32Array): Uint8Array {
-  const size = block.shape.reduce((a, b) => a * b, 1);
-  const total = shape.reduce((a, b) => a * b, 1);
+  const size = sizeOf(block.shape);
+  const total = sizeOf(shape);
   const seg = new Uint8Array(size);
   const norm = 1 / Math.log(nClasses);
   const strides = stridesOf(shape);

@@ -14,6 +14,7 @@ import { embeddingBlockFeatures, EmbeddingGrid } from '../../core/features/embed
 import type { FeatureSpec } from '../../core/features/featureSet';
 import type { Binned } from '../../core/forest/binning';
 import { accumulateCodes, CompiledForest, encodeFeatures } from '../../core/forest/compiled';
+import { sizeOf } from '../../core/ndarray';
 import { PartialForest, trainTrees } from '../../core/forest/forest';
 
 export interface PlaneData {
@@ -72,7 +73,7 @@ export class PixelWorkerHost implements PixelEngine {
 
   async samples(block: Block, specs: FeatureSpec[], indices: Int32Array): Promise<Float32Array> {
     const features = this.features(block, specs);
-    const size = sizeOf(block);
+    const size = sizeOf(block.shape);
     const nf = features.length / size;
     const out = new Float32Array(nf * indices.length);
     for (let f = 0; f < nf; f++) for (let k = 0; k < indices.length; k++) out[f * indices.length + k] = features[f * size + indices[k]];
@@ -90,7 +91,7 @@ export class PixelWorkerHost implements PixelEngine {
   async predict(block: Block, specs: FeatureSpec[]): Promise<Float32Array> {
     if (!this.forest) throw new Error('no classifier trained yet');
     const features = this.features(block, specs);
-    const size = sizeOf(block);
+    const size = sizeOf(block.shape);
     if (features.length !== this.forest.nFeatures * size) {
       throw new Error(`the classifier takes ${this.forest.nFeatures} features, this feature set makes ${features.length / size}`);
     }
@@ -110,7 +111,7 @@ export class PixelWorkerHost implements PixelEngine {
 
   /** The filters' features, then the embedding's channels (either may be absent: model features alone). */
   private computeFeatures(plane: PlaneData, block: Block, specs: FeatureSpec[]): Float32Array {
-    const size = sizeOf(block);
+    const size = sizeOf(block.shape);
     const filters = specs.length ? computeBlockFeatures({ data: plane.data, shape: plane.shape, channels: plane.channels, spacing: plane.spacing }, block, specs).data : new Float32Array(0);
     const e = this.embedding;
     if (!e) {
@@ -152,8 +153,6 @@ export class PixelWorkerHost implements PixelEngine {
     return data;
   }
 }
-
-const sizeOf = (block: Block) => block.shape.reduce((a, b) => a * b, 1);
 
 /** Which engine of `n` a block of a `tile` grid goes to: the same one every time (its features stay cached there). */
 export function engineFor(block: Block, tile: readonly number[], n: number): number {

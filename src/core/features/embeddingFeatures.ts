@@ -3,7 +3,7 @@
  * pixel resolution by bilinear interpolation, one feature per embedding channel (as in the
  * work that uses SAM / µSAM / DINO features for ilastik-style pixel classification).
  *
- * Definition (seglab/pixel/features.py computes the same): the embedding is a (C, G, G) grid
+ * Definition (seglab/pixel/embedding.py computes the same): the embedding is a (C, G, G) grid
  * over SAM's 1024² input frame (G = 64: cells of 16 frame pixels). The plane (H, W) was
  * resized to `inputSize` (th, tw) in that frame, so pixel (y, x) has its centre at frame
  * ((y + 0.5) · th / H, (x + 0.5) · tw / W), which is grid coordinate frame / cell − 0.5.
@@ -76,7 +76,7 @@ function taps(start: number, n: number, size: number, inputSize: number, cell: n
   const t = new Float32Array(n);
   const scale = inputSize / size;
   for (let i = 0; i < n; i++) {
-    // float64 here, float32 weights: seglab/pixel/features.py computes them the same way
+    // float64 here, float32 weights: seglab/pixel/embedding.py computes them the same way
     const g = Math.min(Math.max(((start + i + 0.5) * scale) / cell - 0.5, 0), grid - 1);
     const l = Math.floor(g);
     lo[i] = l;

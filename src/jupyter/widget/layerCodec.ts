@@ -62,25 +62,32 @@ function wireBlending(layer: Layer): WireBlending {
   return remembered !== undefined && toBlending(remembered) === layer.blending ? remembered : layer.blending;
 }
 
+/** '#rrggbbaa' as [r, g, b, a] bytes, and back. */
+function hexToBytes(hex: string): [number, number, number, number] {
+  const byte = (i: number) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
+  return [byte(0), byte(1), byte(2), byte(3)];
+}
+
+function bytesToHex(bytes: readonly number[]): string {
+  return '#' + bytes.map(v => v.toString(16).padStart(2, '0')).join('');
+}
+
 function hexToRgba(hex: string): RGBA {
-  const n = (i: number) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
-  return [n(0), n(1), n(2), n(3)];
+  const [r, g, b, a] = hexToBytes(hex);
+  return [r / 255, g / 255, b / 255, a / 255];
 }
 
 function rgbaToHex(c: RGBA): string {
-  return '#' + c.map(v => Math.round(v * 255).toString(16).padStart(2, '0')).join('');
+  return bytesToHex(c.map(v => Math.round(v * 255)));
 }
 
 /** Wire label classes ('#rrggbbaa') as the labels model keeps them ([r, g, b, a] bytes), and back. */
 function labelClassesOf(wire: readonly WireLabelClass[]): LabelClass[] {
-  return wire.map(({ name, color }) => {
-    const byte = (i: number) => parseInt(color.slice(1 + 2 * i, 3 + 2 * i), 16);
-    return { name, color: [byte(0), byte(1), byte(2), byte(3)] };
-  });
+  return wire.map(({ name, color }) => ({ name, color: hexToBytes(color) }));
 }
 
 function wireLabelClasses(classes: readonly LabelClass[]): WireLabelClass[] {
-  return classes.map(({ name, color }) => ({ name, color: '#' + color.map(v => v.toString(16).padStart(2, '0')).join('') }));
+  return classes.map(({ name, color }) => ({ name, color: bytesToHex(color) }));
 }
 
 function perItem<T>(value: PerItem<T>, index: number): T {
